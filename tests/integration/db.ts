@@ -1,0 +1,30 @@
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { createDb, type Db } from '../../src/lib/server/db/connect';
+
+let db: Db | null = null;
+
+export function databaseUrl(): string {
+	return inject('databaseUrl');
+}
+
+/** The run's migrated database; each test starts with every table empty. */
+export function testDb(): Db {
+	db ??= createDb(databaseUrl(), 4);
+	return db;
+}
+
+export async function resetData() {
+	const tables = await sql<{ tablename: string }>`
+		SELECT tablename FROM pg_tables
+		WHERE schemaname = 'public' AND tablename NOT IN ('spatial_ref_sys', 'kysely_migration', 'kysely_migration_lock')
+	`.execute(testDb());
+	if (tables.rows.length === 0) return;
+	const list = tables.rows.map((r) => `"${r.tablename}"`).join(', ');
+	await sql.raw(`TRUNCATE ${list} RESTART IDENTITY CASCADE`).execute(testDb());
+}
+
+export async function closeTestDb() {
+	await db?.destroy();
+	db = null;
+}
