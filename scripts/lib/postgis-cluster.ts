@@ -180,7 +180,8 @@ function initCluster(binDir: string, options: ClusterOptions): ClusterState {
 	return { dataDir, port: 0, password, database: options.database };
 }
 
-async function createDatabase(state: ClusterState) {
+/** Creates a database in the cluster (if missing) with PostGIS enabled. */
+export async function createDatabase(state: ClusterState) {
 	const admin = new pg.Client({ connectionString: connectionString(state, 'postgres') });
 	await admin.connect();
 	try {

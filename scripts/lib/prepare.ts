@@ -1,0 +1,47 @@
+// What every way of running the app does first: a database, migrated, with demo data on an
+// empty one; and a build that is not older than the sources.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { seedDemoBoundariesIfEmpty } from '../../src/lib/server/boundaries/demo';
+import { createDb } from '../../src/lib/server/db/connect';
+import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { fileMigrationProvider, projectRoot, resolveDatabaseUrl } from './database';
+
+export async function prepareDatabase(log = (m: string) => console.error(m)): Promise<string> {
+	const url = await resolveDatabaseUrl();
+	const db = createDb(url, 2);
+	try {
+		const applied = await migrateToLatest(db, fileMigrationProvider());
+		if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+		if (await seedDemoBoundariesIfEmpty(db)) {
+			log('Loaded demo boundaries (approximate; `npm run import -- municipalities FILE` loads official DAGI ones).');
+		}
+	} finally {
+		await db.destroy();
+	}
+	return url;
+}
+
+function newestMtime(path: string): number {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+export function buildIsStale(): boolean {
+	const built = join(projectRoot, 'build', 'index.js');
+	if (!existsSync(built)) return true;
+	const inputs = ['src', 'static', 'migrations', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+	return Math.max(...inputs.map((p) => newestMtime(join(projectRoot, p)))) > statSync(built).mtimeMs;
+}
+
+export function buildApp(log = (m: string) => console.error(m)) {
+	log('Building the app (vite build)…');
+	const result = spawnSync(join(projectRoot, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+		cwd: projectRoot,
+		stdio: 'inherit'
+	});
+	if (result.status !== 0) throw new Error('vite build failed');
+}
