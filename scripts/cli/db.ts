@@ -15,8 +15,12 @@ async function main() {
 			return;
 		}
 		case 'stop':
-			if (process.env.DATABASE_URL) console.error('DATABASE_URL is set: the external database is not managed here.');
-			else console.error(stopCluster(embeddedStateDir) ? 'Embedded database stopped.' : 'Embedded database was not running.');
+			if (process.env.DATABASE_URL)
+				console.error('DATABASE_URL is set: the external database is not managed here.');
+			else
+				console.error(
+					stopCluster(embeddedStateDir) ? 'Embedded database stopped.' : 'Embedded database was not running.'
+				);
 			return;
 		case 'url':
 			console.log(await resolveDatabaseUrl());

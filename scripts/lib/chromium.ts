@@ -12,7 +12,10 @@ export function ensureChromium(log = (m: string) => console.error(m)): string {
 	}
 	log('Installing Chromium with apt-get…');
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+	for (const args of [
+		['update', '-qq'],
+		['install', '-y', '-qq', 'chromium']
+	]) {
 		const result = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
 		if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
 	}

@@ -20,7 +20,10 @@ export function fileMigrationProvider(folder = join(projectRoot, 'migrations')) 
 	const files = readdirSync(folder).filter((f) => /\.(ts|js)$/.test(f));
 	return migrationProvider(
 		Object.fromEntries(
-			files.map((f) => [migrationName(f), () => import(pathToFileURL(join(folder, f)).href) as Promise<Migration>])
+			files.map((f) => [
+				migrationName(f),
+				() => import(pathToFileURL(join(folder, f)).href) as Promise<Migration>
+			])
 		)
 	);
 }

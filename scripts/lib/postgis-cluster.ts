@@ -3,7 +3,16 @@
 // (.pgdata/) and for the test suite's throwaway clusters.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -34,7 +43,9 @@ function run(cmd: string, args: string[], options: SpawnSyncOptions = {}): strin
 	const result = spawnSync(file, argv, { encoding: 'utf8', ...options });
 	if (result.error) throw result.error;
 	if (result.status !== 0) {
-		throw new Error(`${cmd} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+		throw new Error(
+			`${cmd} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`
+		);
 	}
 	return String(result.stdout ?? '');
 }
@@ -73,10 +84,12 @@ export function ensurePostgisBinaries(log: (m: string) => void = console.error):
 	if (!found) {
 		apt(['install', '-y', '-qq', 'postgresql']);
 		found = newestPgBinDir();
-		if (!found) throw new Error('apt-get installed postgresql, but no initdb was found under /usr/lib/postgresql');
+		if (!found)
+			throw new Error('apt-get installed postgresql, but no initdb was found under /usr/lib/postgresql');
 	}
 	apt(['install', '-y', '-qq', `postgresql-${found.major}-postgis-3`]);
-	if (!hasPostgis(found.major)) throw new Error(`postgresql-${found.major}-postgis-3 installed, but PostGIS is missing`);
+	if (!hasPostgis(found.major))
+		throw new Error(`postgresql-${found.major}-postgis-3 installed, but PostGIS is missing`);
 	return found.binDir;
 }
 
@@ -146,7 +159,9 @@ export function connectionString(state: ClusterState, database = state.database)
 function isRunning(binDir: string, state: ClusterState): boolean {
 	const status = spawnSync(
 		isRoot ? 'runuser' : join(binDir, 'pg_ctl'),
-		isRoot ? ['-u', 'postgres', '--', join(binDir, 'pg_ctl'), 'status', '-D', state.dataDir] : ['status', '-D', state.dataDir]
+		isRoot
+			? ['-u', 'postgres', '--', join(binDir, 'pg_ctl'), 'status', '-D', state.dataDir]
+			: ['status', '-D', state.dataDir]
 	);
 	return status.status === 0;
 }

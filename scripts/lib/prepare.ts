@@ -14,8 +14,10 @@ export async function prepareDatabase(log = (m: string) => console.error(m)): Pr
 	try {
 		const applied = await migrateToLatest(db, fileMigrationProvider());
 		if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
-		if (await seedDemoBoundariesIfEmpty(db)) {
-			log('Loaded demo boundaries (approximate; `npm run import -- municipalities FILE` loads official DAGI ones).');
+		if (await seedDemoBoundariesIfEmpty(db, { geodataDir: join(projectRoot, 'geodata') })) {
+			log(
+				'These demo boundaries are approximate; `npm run import -- municipalities FILE` loads the official DAGI ones.'
+			);
 		}
 	} finally {
 		await db.destroy();
@@ -39,9 +41,13 @@ export function buildIsStale(): boolean {
 
 export function buildApp(log = (m: string) => console.error(m)) {
 	log('Building the app (vite build)…');
-	const result = spawnSync(join(projectRoot, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
-		cwd: projectRoot,
-		stdio: 'inherit'
-	});
+	const result = spawnSync(
+		join(projectRoot, 'node_modules', '.bin', 'vite'),
+		['build', '--logLevel', 'warn'],
+		{
+			cwd: projectRoot,
+			stdio: 'inherit'
+		}
+	);
 	if (result.status !== 0) throw new Error('vite build failed');
 }

@@ -8,7 +8,10 @@ export interface TileCoord {
 	y: number;
 }
 
-const integer = z.string().regex(/^\d{1,7}$/, 'must be a non-negative integer').transform(Number);
+const integer = z
+	.string()
+	.regex(/^\d{1,7}$/, 'must be a non-negative integer')
+	.transform(Number);
 
 /** Validates z/x/y path parameters: 0 ≤ z ≤ 22 and 0 ≤ x, y < 2^z. */
 export const tileCoordSchema = z

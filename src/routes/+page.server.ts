@@ -15,10 +15,15 @@ export async function load({ url }) {
 	const query = parsed.success ? parsed.data : { lag: 'kommuner' as const };
 	const layer = query.lag === 'politikredse' ? ('police-districts' as const) : ('municipalities' as const);
 	const municipality =
-		layer === 'municipalities' && query.kommune !== undefined ? await getMunicipality(db, query.kommune) : null;
+		layer === 'municipalities' && query.kommune !== undefined
+			? await getMunicipality(db, query.kommune)
+			: null;
 	const policeDistrict =
-		layer === 'police-districts' && query.politikreds !== undefined ? await getPoliceDistrict(db, query.politikreds) : null;
-	const asked = !parsed.success || (layer === 'municipalities' ? query.kommune : query.politikreds) !== undefined;
+		layer === 'police-districts' && query.politikreds !== undefined
+			? await getPoliceDistrict(db, query.politikreds)
+			: null;
+	const asked =
+		!parsed.success || (layer === 'municipalities' ? query.kommune : query.politikreds) !== undefined;
 	return {
 		layer,
 		municipality,

@@ -44,7 +44,9 @@ test('the map of Denmark loads and renders every municipality from vector tiles'
 	await page.goto('/');
 	await waitForMap(page);
 	await expect(page.getByTestId('demo-banner')).toBeVisible();
-	await expect.poll(async () => (await renderedUnits(page, 'municipalities-fill', 'code')).length).toBeGreaterThanOrEqual(95);
+	await expect
+		.poll(async () => (await renderedUnits(page, 'municipalities-fill', 'code')).length)
+		.toBeGreaterThanOrEqual(95);
 	expect(tileResponses.length).toBeGreaterThan(0);
 	expect(tileResponses.every((s) => s === 200 || s === 204)).toBe(true);
 });
@@ -52,7 +54,9 @@ test('the map of Denmark loads and renders every municipality from vector tiles'
 test('clicking a municipality opens its panel and puts the selection in the URL', async ({ page }) => {
 	await page.goto('/');
 	await waitForMap(page);
-	await expect.poll(async () => (await renderedUnits(page, 'municipalities-fill', 'code')).includes(851)).toBe(true);
+	await expect
+		.poll(async () => (await renderedUnits(page, 'municipalities-fill', 'code')).includes(851))
+		.toBe(true);
 	await clickAt(page, AALBORG);
 	const panel = page.getByTestId('details-panel');
 	await expect(panel.getByRole('heading', { name: 'Aalborg' })).toBeVisible();
@@ -74,9 +78,13 @@ test('police districts can be switched on and selected', async ({ page }) => {
 	await waitForMap(page);
 	await page.getByRole('link', { name: 'Politikredse' }).click();
 	await expect(page).toHaveURL(/lag=politikredse/);
-	await expect.poll(async () => (await renderedUnits(page, 'police-districts-fill', 'number')).length).toBe(12);
+	await expect
+		.poll(async () => (await renderedUnits(page, 'police-districts-fill', 'number')).length)
+		.toBe(12);
 	await clickAt(page, AALBORG);
-	await expect(page.getByTestId('details-panel').getByRole('heading', { name: 'Nordjyllands Politi' })).toBeVisible();
+	await expect(
+		page.getByTestId('details-panel').getByRole('heading', { name: 'Nordjyllands Politi' })
+	).toBeVisible();
 	await expect(page.getByTestId('details-panel')).toContainText('Hjørring');
 });
 
@@ -106,7 +114,9 @@ test('tile endpoint validates coordinates, caches and answers empty tiles cheapl
 	const etag = tile.headers()['etag'];
 	expect(etag).toBeTruthy();
 	expect((await tile.body()).length).toBeGreaterThan(100);
-	const again = await request.get('/tiles/municipalities/6/33/20.mvt', { headers: { 'if-none-match': etag } });
+	const again = await request.get('/tiles/municipalities/6/33/20.mvt', {
+		headers: { 'if-none-match': etag }
+	});
 	expect(again.status()).toBe(304);
 
 	// Mid-Atlantic: outside every boundary.

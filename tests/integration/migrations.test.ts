@@ -44,7 +44,9 @@ describe('migrations', () => {
 		expect(await pendingMigrations(scratch, provider)).toEqual([]);
 
 		const geomColumns = await sql<{ table: string; srid: number; type: string }>`
-			SELECT f_table_name AS table, srid, type FROM geometry_columns WHERE f_table_schema = 'public'`.execute(scratch);
+			SELECT f_table_name AS table, srid, type FROM geometry_columns WHERE f_table_schema = 'public'`.execute(
+			scratch
+		);
 		for (const column of geomColumns.rows) expect(column.srid, column.table).toBe(25832);
 
 		const gist = await sql<{ t: string }>`

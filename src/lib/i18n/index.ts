@@ -23,5 +23,7 @@ export function pickLang(cookie: string | undefined, acceptLanguage: string | nu
 }
 
 export function translate(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
-	return dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+	return dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, name: string) =>
+		String(vars[name] ?? `{${name}}`)
+	);
 }

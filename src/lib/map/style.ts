@@ -67,7 +67,12 @@ export function boundaryOverlay(
 				source: 'municipalities',
 				'source-layer': 'municipalities',
 				paint: {
-					'fill-color': ['case', ['boolean', ['feature-state', 'selected'], false], COLORS.selected, COLORS.municipality],
+					'fill-color': [
+						'case',
+						['boolean', ['feature-state', 'selected'], false],
+						COLORS.selected,
+						COLORS.municipality
+					],
 					'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.35, 0.06]
 				}
 			},
@@ -76,7 +81,10 @@ export function boundaryOverlay(
 				type: 'line',
 				source: 'municipalities',
 				'source-layer': 'municipalities',
-				paint: { 'line-color': COLORS.municipality, 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.5, 12, 2] }
+				paint: {
+					'line-color': COLORS.municipality,
+					'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.5, 12, 2]
+				}
 			},
 			{
 				id: 'police-districts-fill',
@@ -85,7 +93,12 @@ export function boundaryOverlay(
 				'source-layer': 'police-districts',
 				layout: { visibility: 'none' },
 				paint: {
-					'fill-color': ['case', ['boolean', ['feature-state', 'selected'], false], COLORS.selected, COLORS.policeDistrict],
+					'fill-color': [
+						'case',
+						['boolean', ['feature-state', 'selected'], false],
+						COLORS.selected,
+						COLORS.policeDistrict
+					],
 					'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.35, 0.06]
 				}
 			},
@@ -95,7 +108,10 @@ export function boundaryOverlay(
 				source: 'police-districts',
 				'source-layer': 'police-districts',
 				layout: { visibility: 'none' },
-				paint: { 'line-color': COLORS.policeDistrict, 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 1, 12, 3] }
+				paint: {
+					'line-color': COLORS.policeDistrict,
+					'line-width': ['interpolate', ['linear'], ['zoom'], 5, 1, 12, 3]
+				}
 			}
 		]
 	};

@@ -2,10 +2,9 @@
 // committed. Municipalities are Voronoi cells around the interior points in geodata/municipalities.csv,
 // clipped to Natural Earth's 1:10m land outline of Denmark (world-atlas npm package); police districts
 // and regions are unions of their municipalities. Importing DAGI replaces them.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { feature } from 'topojson-client';
+import { naturalEarthCountries } from '../basemap/natural-earth';
 import type { Database } from '../db/schema';
 import {
 	checkParentReferences,
@@ -36,21 +35,13 @@ export interface DemoBoundarySummary {
 	milliseconds: number;
 }
 
-type Topology = Parameters<typeof feature>[0];
-
 let denmarkLand: Promise<string> | null = null;
 
 /** Denmark's land outline (Natural Earth 1:10m, WGS84) as a GeoJSON geometry string; read once per process. */
 export function denmarkLandGeoJson(): Promise<string> {
 	denmarkLand ??= (async () => {
-		// Resolved at run time, not imported: the 3.6 MB topology stays out of any Vite bundle.
-		const file = createRequire(import.meta.url).resolve('world-atlas/countries-10m.json');
-		const topology = JSON.parse(await readFile(file, 'utf8')) as Topology;
-		const countries = topology.objects.countries;
-		const denmark =
-			countries?.type === 'GeometryCollection'
-				? countries.geometries.find((g) => String(g.id) === DENMARK_ID)
-				: undefined;
+		const topology = await naturalEarthCountries();
+		const denmark = topology.objects.countries.geometries.find((g) => String(g.id) === DENMARK_ID);
 		if (denmark?.type !== 'MultiPolygon') {
 			throw new Error(`world-atlas countries-10m.json has no MultiPolygon ${DENMARK_ID} (Denmark)`);
 		}

@@ -10,6 +10,8 @@ export type Db = Kysely<Database>;
 
 export function createDb(connectionString: string, max = 10): Db {
 	return new Kysely<Database>({
-		dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 }) })
+		dialect: new PostgresDialect({
+			pool: new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 })
+		})
 	});
 }

@@ -2,7 +2,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 
 /** Migrations by name, from a loader that each runtime supplies (file system or bundler). */
 export function migrationProvider(modules: Record<string, () => Promise<Migration>>): MigrationProvider {
-	return { getMigrations: async () => Object.fromEntries(await Promise.all(Object.entries(modules).map(async ([n, load]) => [n, await load()]))) };
+	return {
+		getMigrations: async () =>
+			Object.fromEntries(
+				await Promise.all(Object.entries(modules).map(async ([n, load]) => [n, await load()]))
+			)
+	};
 }
 
 export function migrationName(path: string): string {

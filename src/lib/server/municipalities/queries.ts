@@ -44,7 +44,10 @@ export async function getMunicipality(db: Db, code: number): Promise<Municipalit
 	return {
 		code: row.code,
 		name: row.name,
-		region: row.region_code !== null && row.region_name !== null ? { code: row.region_code, name: row.region_name } : null,
+		region:
+			row.region_code !== null && row.region_name !== null
+				? { code: row.region_code, name: row.region_name }
+				: null,
 		policeDistrict:
 			row.district_number !== null && row.district_name !== null
 				? { number: row.district_number, name: row.district_name }
@@ -56,11 +59,7 @@ export async function getMunicipality(db: Db, code: number): Promise<Municipalit
 export async function getPoliceDistrict(db: Db, number: number): Promise<PoliceDistrictDetails | null> {
 	const row = await db
 		.selectFrom('police_districts as p')
-		.select([
-			'p.number',
-			'p.name',
-			boundsInDegrees('p.geom').as('bounds')
-		])
+		.select(['p.number', 'p.name', boundsInDegrees('p.geom').as('bounds')])
 		.where('p.number', '=', number)
 		.executeTakeFirst();
 	if (!row) return null;

@@ -13,7 +13,11 @@ const extentCache = new Map<string, { version: number; extent: DatasetState['ext
 
 /** The dataset's version (one indexed row) and its extent, recomputed only when the version moves. */
 export async function datasetState(db: Db, layer: TileLayer): Promise<DatasetState> {
-	const row = await db.selectFrom('datasets').select('version').where('name', '=', layer.dataset).executeTakeFirst();
+	const row = await db
+		.selectFrom('datasets')
+		.select('version')
+		.where('name', '=', layer.dataset)
+		.executeTakeFirst();
 	const version = row?.version ?? 0;
 	const cached = extentCache.get(layer.name);
 	if (cached && cached.version === version) return { version, extent: cached.extent };
@@ -32,7 +36,12 @@ export function tileETag(layer: TileLayer, version: number, t: TileCoord): strin
 }
 
 /** Renders a tile, or returns null when it holds no feature (answered without a tile query when outside the extent). */
-export async function renderTile(db: Db, layer: TileLayer, state: DatasetState, t: TileCoord): Promise<Buffer | null> {
+export async function renderTile(
+	db: Db,
+	layer: TileLayer,
+	state: DatasetState,
+	t: TileCoord
+): Promise<Buffer | null> {
 	if (!state.extent || !boundsIntersect(tileBounds(t), state.extent)) return null;
 	const result = await layer.query(t).execute(db);
 	const mvt = result.rows[0]?.mvt;

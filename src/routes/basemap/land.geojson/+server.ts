@@ -1,7 +1,7 @@
 import { basemapGeoJson } from '$lib/server/basemap/natural-earth';
 
-export function GET() {
-	return new Response(basemapGeoJson(), {
+export async function GET() {
+	return new Response(await basemapGeoJson(), {
 		headers: { 'content-type': 'application/geo+json', 'cache-control': 'public, max-age=86400' }
 	});
 }

@@ -8,7 +8,8 @@ const CACHE_CONTROL = 'public, max-age=300, must-revalidate';
 
 export async function GET({ params, request }) {
 	const layer = Object.hasOwn(tileLayers, params.layer) ? tileLayers[params.layer] : undefined;
-	if (!layer) error(404, `Unknown tile layer "${params.layer}". Known: ${Object.keys(tileLayers).join(', ')}.`);
+	if (!layer)
+		error(404, `Unknown tile layer "${params.layer}". Known: ${Object.keys(tileLayers).join(', ')}.`);
 	const parsed = tileCoordSchema.safeParse(params);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
@@ -18,7 +19,11 @@ export async function GET({ params, request }) {
 	const db = getDb();
 	const state = await datasetState(db, layer);
 	const etag = tileETag(layer, state.version, tile);
-	const headers = { 'cache-control': CACHE_CONTROL, etag, 'content-type': 'application/vnd.mapbox-vector-tile' };
+	const headers = {
+		'cache-control': CACHE_CONTROL,
+		etag,
+		'content-type': 'application/vnd.mapbox-vector-tile'
+	};
 	if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
 	const mvt = await renderTile(db, layer, state, tile);
 	if (!mvt) return new Response(null, { status: 204, headers });

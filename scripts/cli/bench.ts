@@ -1,0 +1,62 @@
+// npm run bench: benchmarks on a throwaway PostGIS cluster with the built app.
+// Boundaries: the real DAGI files when ../shared/geodata/dagi exists, else the demo set.
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp } from '../bench/app-server';
+import { benchBoundaryTiles } from '../bench/boundary-tiles';
+import { formatTiming } from '../bench/stats';
+import { loadDemoBoundaries } from '../../src/lib/server/boundaries/demo';
+import { importBoundaries } from '../../src/lib/server/boundaries/geojson-import';
+import { createDb } from '../../src/lib/server/db/connect';
+import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { fileMigrationProvider, projectRoot } from '../lib/database';
+import { connectionString, destroyCluster, startCluster } from '../lib/postgis-cluster';
+import { buildApp, buildIsStale } from '../lib/prepare';
+
+const dagiDir = join(projectRoot, '..', 'shared', 'geodata', 'dagi');
+
+async function main() {
+	if (buildIsStale()) buildApp();
+	const stateDir = mkdtempSync(join(tmpdir(), 'tryghedskort-bench-'));
+	const state = await startCluster({ stateDir, database: 'bench', throwaway: true, log: () => {} });
+	const url = connectionString(state);
+	const db = createDb(url, 4);
+	try {
+		await migrateToLatest(db, fileMigrationProvider());
+		let boundaries: string;
+		if (existsSync(join(dagiDir, 'kommuner.geojson'))) {
+			await importBoundaries(db, 'regions', { path: join(dagiDir, 'regioner.geojson') });
+			await importBoundaries(db, 'police-districts', { path: join(dagiDir, 'politikredse.geojson') });
+			await importBoundaries(db, 'municipalities', { path: join(dagiDir, 'kommuner.geojson') });
+			boundaries = 'DAGI (real files)';
+		} else {
+			await loadDemoBoundaries(db);
+			boundaries = 'demo (generated)';
+		}
+		const app = await startApp(url);
+		try {
+			console.log(`Boundary tiles (municipalities, ${boundaries}), ${cpus().length} cores:`);
+			const tiles = await benchBoundaryTiles(db, app.origin);
+			for (const r of tiles) {
+				console.log(formatTiming(`${r.zoom} via app (HTTP, ${r.tiles} tiles, ~${r.meanBytes} B)`, r.http));
+				console.log(formatTiming(`${r.zoom} raw ST_AsMVT in PostGIS`, r.sql));
+				console.log(formatTiming(`${r.zoom} revalidation (If-None-Match → 304)`, r.http304));
+			}
+			mkdirSync(join(projectRoot, 'bench-results'), { recursive: true });
+			const out = join(projectRoot, 'bench-results', 'boundary-tiles.json');
+			writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), boundaries, tiles }, null, 2));
+			console.log(`\nWritten to ${out}`);
+		} finally {
+			await app.stop();
+		}
+	} finally {
+		await db.destroy();
+		destroyCluster(stateDir);
+	}
+}
+
+main().catch((e) => {
+	console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+	process.exit(1);
+});
