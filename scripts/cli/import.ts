@@ -1,0 +1,205 @@
+// npm run import -- <kind> FILE [options]
+// One entry per kind of data; each declares its own options and prints its own summary.
+import { basename, join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+	boundaryKinds,
+	importBoundaries,
+	type BoundaryKind,
+	type ImportProgress,
+	type ImportReport
+} from '../../src/lib/server/boundaries/geojson-import';
+import { createDb, type Db } from '../../src/lib/server/db/connect';
+import { pendingMigrations } from '../../src/lib/server/db/migrations';
+import { fileMigrationProvider, projectRoot, resolveDatabaseUrl } from '../lib/database';
+
+type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+interface Importer {
+	summary: string;
+	/** Arguments after the kind. */
+	usage: string;
+	options: NonNullable<ParseArgsConfig['options']>;
+	optionHelp: string[];
+	run(db: Db, positionals: string[], values: OptionValues): Promise<void>;
+}
+
+class UsageError extends Error {}
+
+function boundaryImporter(kind: BoundaryKind): Importer {
+	const spec = boundaryKinds[kind];
+	return {
+		summary: `replace all ${kind.replace('-', ' ')} with the ${spec.unit} polygons of a DAGI GeoJSON file`,
+		usage: 'FILE [--srs CRS]',
+		options: { srs: { type: 'string' } },
+		optionHelp: [
+			'--srs CRS   coordinate system of FILE, overriding its "crs" member: CRS84, EPSG:4326, EPSG:4258,',
+			'            EPSG:25832 or EPSG:25833 (default: the file\'s "crs", else CRS84)'
+		],
+		async run(db, positionals, values) {
+			if (positionals.length !== 1) throw new UsageError(`${kind} needs exactly one FILE`);
+			const report = await importBoundaries(db, kind, {
+				path: positionals[0],
+				srs: typeof values.srs === 'string' ? values.srs : undefined,
+				geodataDir: join(projectRoot, 'geodata'),
+				onProgress: progressPrinter(basename(positionals[0]))
+			});
+			printBoundaryReport(report);
+		}
+	};
+}
+
+const importers: Record<string, Importer> = {
+	municipalities: boundaryImporter('municipalities'),
+	'police-districts': boundaryImporter('police-districts'),
+	regions: boundaryImporter('regions')
+};
+
+function usage(): string {
+	const lines = ['usage: npm run import -- <kind> <arguments>', '', 'kinds:'];
+	for (const [kind, importer] of Object.entries(importers)) {
+		lines.push(`  ${kind} ${importer.usage}`, `      ${importer.summary}`);
+	}
+	const optionHelp = [...new Set(Object.values(importers).flatMap((i) => i.optionHelp))];
+	if (optionHelp.length) lines.push('', 'options:', ...optionHelp.map((l) => `  ${l}`));
+	lines.push('', 'The database is DATABASE_URL, or the embedded one under .pgdata/.');
+	return lines.join('\n');
+}
+
+/** Progress on stderr, at most a few lines a second. */
+function progressPrinter(label: string): (p: ImportProgress) => void {
+	const interactive = process.stderr.isTTY;
+	let last = 0;
+	return (p) => {
+		const now = Date.now();
+		const finished = p.done === p.total;
+		if (!finished && now - last < (interactive ? 100 : 1000)) return;
+		last = now;
+		const text =
+			p.phase === 'staging'
+				? `${label}: staged ${p.done}/${p.total} features`
+				: `${label}: ${p.phase}${finished ? ' done' : '…'}`;
+		if (interactive)
+			process.stderr.write(`\r\x1b[2K${text}${p.phase === 'assigning' && finished ? '\n' : ''}`);
+		else if (p.phase === 'staging' || finished) process.stderr.write(`${text}\n`);
+	};
+}
+
+function table(rows: string[][], rightAligned: number[] = []): string[] {
+	const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+	return rows.map((r) =>
+		r
+			.map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+			.join('  ')
+			.trimEnd()
+	);
+}
+
+function printBoundaryReport(r: ImportReport): void {
+	const spec = boundaryKinds[r.kind];
+	const crsFrom = {
+		option: 'from --srs',
+		file: "from the file's crs member",
+		assumed: 'assumed: the file names none'
+	}[r.crs.origin];
+	const out: string[] = [
+		`Imported ${r.units.length} ${r.kind.replace('-', ' ')} from ${r.source} in ${(r.durationMs / 1000).toFixed(1)} s ` +
+			`(dataset ${r.dataset}, version ${r.datasetVersion}).`,
+		`CRS: ${r.crs.label} (${crsFrom}). Features: ${r.featuresRead} read, ${r.featuresImported} imported, ${r.skipped.length} skipped.`,
+		''
+	];
+	out.push(
+		...table(
+			[
+				['code', 'name', 'features', 'polygons', 'km²'],
+				...r.units.map((u) => [
+					String(u.code),
+					u.name,
+					String(u.features),
+					String(u.parts),
+					u.areaKm2.toFixed(1)
+				])
+			],
+			[0, 2, 3, 4]
+		).map((l) => `  ${l}`)
+	);
+	if (r.matchedByName.length) {
+		out.push('', 'Matched by name:');
+		for (const m of r.matchedByName) {
+			const where = m.matchedIn === 'file' ? 'another feature of the file' : `geodata/${spec.referenceFile}`;
+			out.push(`  features[${m.feature}] "${m.name}" → ${m.code} (${m.codeProblem}; name found in ${where})`);
+		}
+	}
+	if (r.repairs.length) {
+		out.push('', 'Repaired with ST_MakeValid:');
+		for (const x of r.repairs) out.push(`  features[${x.feature}] ${x.code} ${x.name}: ${x.reason}`);
+	}
+	if (r.skipped.length) {
+		out.push('', 'Skipped:');
+		const groups = new Map<string, { features: number[]; label: string; reason: string }>();
+		for (const s of r.skipped) {
+			const label = [s.code, s.name && `"${s.name}"`].filter((v) => v !== null && v !== '').join(' ');
+			const key = `${label}\u0000${s.reason}`;
+			const group = groups.get(key) ?? { features: [], label, reason: s.reason };
+			group.features.push(s.feature);
+			groups.set(key, group);
+		}
+		for (const g of groups.values()) out.push(`  features[${g.features.join(', ')}] ${g.label}: ${g.reason}`);
+	}
+	if (r.warnings.length) {
+		out.push('', 'Warnings:');
+		for (const w of r.warnings) out.push(`  ${w}`);
+	}
+	console.log(out.join('\n'));
+}
+
+async function main(): Promise<number> {
+	const [kind, ...rest] = process.argv.slice(2);
+	if (!kind || kind === '--help' || kind === '-h' || kind === 'help') {
+		console.error(usage());
+		return kind ? 0 : 2;
+	}
+	const importer = importers[kind];
+	if (!importer) {
+		console.error(`Unknown kind "${kind}".\n\n${usage()}`);
+		return 2;
+	}
+	let parsed: { values: OptionValues; positionals: string[] };
+	try {
+		parsed = parseArgs({ args: rest, options: importer.options, allowPositionals: true, strict: true });
+	} catch (e) {
+		console.error(`${(e as Error).message}\n\n${usage()}`);
+		return 2;
+	}
+
+	const db = createDb(await resolveDatabaseUrl(), 2);
+	try {
+		const pending = await pendingMigrations(db, fileMigrationProvider());
+		if (pending.length) {
+			console.error(
+				`The database lacks migrations (${pending.join(', ')}); run \`npm run db:migrate\` first.`
+			);
+			return 1;
+		}
+		await importer.run(db, parsed.positionals, parsed.values);
+		return 0;
+	} catch (e) {
+		if (e instanceof UsageError) {
+			console.error(`${e.message}\n\n${usage()}`);
+			return 2;
+		}
+		// BoundaryImportError messages are written for users; other errors (database) get no stack trace either.
+		console.error(`Import failed: ${e instanceof Error ? e.message : String(e)}`);
+		return 1;
+	} finally {
+		await db.destroy();
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(e) => {
+		console.error(e instanceof Error ? e.message : String(e));
+		process.exit(1);
+	}
+);
