@@ -3,7 +3,9 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 4173);
 const databaseUrl = process.env.E2E_DATABASE_URL;
 if (!databaseUrl) {
-	throw new Error('E2E_DATABASE_URL is not set: run the end-to-end tests with `npm run test:e2e` (or `npm test`).');
+	throw new Error(
+		'E2E_DATABASE_URL is not set: run the end-to-end tests with `npm run test:e2e` (or `npm test`).'
+	);
 }
 
 export default defineConfig({

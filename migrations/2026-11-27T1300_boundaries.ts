@@ -32,15 +32,27 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('code', 'smallint', (c) => c.primaryKey().check(sql`code BETWEEN 100 AND 999`))
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('region_code', 'smallint', (c) => c.references('regions.code').onDelete('set null'))
-		.addColumn('police_district', 'smallint', (c) => c.references('police_districts.number').onDelete('set null'))
+		.addColumn('police_district', 'smallint', (c) =>
+			c.references('police_districts.number').onDelete('set null')
+		)
 		.addColumn('geom', sql`geometry(MultiPolygon, 25832)`, (c) => c.notNull())
 		.execute();
 
 	for (const table of ['regions', 'police_districts', 'municipalities']) {
-		await sql`CREATE INDEX ${sql.raw(`${table}_geom_idx`)} ON ${sql.table(table)} USING gist (geom)`.execute(db);
+		await sql`CREATE INDEX ${sql.raw(`${table}_geom_idx`)} ON ${sql.table(table)} USING gist (geom)`.execute(
+			db
+		);
 	}
-	await db.schema.createIndex('municipalities_police_district_idx').on('municipalities').column('police_district').execute();
-	await db.schema.createIndex('municipalities_region_code_idx').on('municipalities').column('region_code').execute();
+	await db.schema
+		.createIndex('municipalities_police_district_idx')
+		.on('municipalities')
+		.column('police_district')
+		.execute();
+	await db.schema
+		.createIndex('municipalities_region_code_idx')
+		.on('municipalities')
+		.column('region_code')
+		.execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

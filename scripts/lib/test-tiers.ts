@@ -9,7 +9,7 @@ import { projectRoot } from './database';
 import { connectionString, createDatabase, destroyCluster, freePort, startCluster } from './postgis-cluster';
 import { buildApp, buildIsStale } from './prepare';
 
-export type Tier = 'unit' | 'integration' | 'e2e';
+export type Tier = 'static' | 'unit' | 'integration' | 'e2e';
 
 function run(command: string, args: string[], env: Record<string, string> = {}): boolean {
 	const result = spawnSync(join(projectRoot, 'node_modules', '.bin', command), args, {
@@ -21,7 +21,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 }
 
 export async function runTiers(tiers: Tier[], extraArgs: string[] = []): Promise<boolean> {
-	const needsDb = tiers.some((t) => t !== 'unit');
+	const needsDb = tiers.some((t) => t === 'integration' || t === 'e2e');
 	const chromium = tiers.includes('e2e') ? ensureChromium() : null;
 	const stateDir = needsDb ? mkdtempSync(join(tmpdir(), 'tryghedskort-test-')) : null;
 	const results: string[] = [];
@@ -32,7 +32,10 @@ export async function runTiers(tiers: Tier[], extraArgs: string[] = []): Promise
 			: null;
 		for (const tier of tiers) {
 			let passed: boolean;
-			if (tier === 'unit') {
+			if (tier === 'static') {
+				passed = run('svelte-kit', ['sync']) && run('svelte-check', ['--tsconfig', './tsconfig.json']);
+				passed = run('prettier', ['--check', '.']) && run('eslint', ['.']) && passed;
+			} else if (tier === 'unit') {
 				passed = run('vitest', ['run', '--project', 'unit', ...extraArgs]);
 			} else if (tier === 'integration') {
 				passed = run('vitest', ['run', '--project', 'integration', ...extraArgs], {

@@ -4,29 +4,24 @@ import type { Database } from '../db/schema';
 export type BoundaryDataset = 'municipalities' | 'police_districts' | 'regions';
 
 /**
- * Gives each municipality the police district and the region it overlaps most. Set-based:
- * one statement per parent layer, whatever the number of municipalities.
+ * Gives each municipality the police district and the region it overlaps most (NULL when it
+ * overlaps none). One set-based statement, whatever the number of municipalities.
  */
 export async function assignMunicipalityParents(trx: Transaction<Database>): Promise<void> {
 	await sql`
-		UPDATE municipalities m SET police_district = best.number
-		FROM (
-			SELECT DISTINCT ON (m2.code) m2.code, p.number
-			FROM municipalities m2
-			JOIN police_districts p ON p.geom && m2.geom AND ST_Intersects(p.geom, m2.geom)
-			ORDER BY m2.code, ST_Area(ST_Intersection(p.geom, m2.geom)) DESC
-		) best
-		WHERE m.code = best.code
-	`.execute(trx);
-	await sql`
-		UPDATE municipalities m SET region_code = best.code_r
-		FROM (
-			SELECT DISTINCT ON (m2.code) m2.code, r.code AS code_r
-			FROM municipalities m2
-			JOIN regions r ON r.geom && m2.geom AND ST_Intersects(r.geom, m2.geom)
-			ORDER BY m2.code, ST_Area(ST_Intersection(r.geom, m2.geom)) DESC
-		) best
-		WHERE m.code = best.code
+		UPDATE municipalities m SET
+			police_district = (
+				SELECT p.number FROM police_districts p
+				WHERE p.geom && m.geom AND ST_Intersects(p.geom, m.geom)
+				ORDER BY ST_Area(ST_Intersection(p.geom, m.geom)) DESC, p.number
+				LIMIT 1
+			),
+			region_code = (
+				SELECT r.code FROM regions r
+				WHERE r.geom && m.geom AND ST_Intersects(r.geom, m.geom)
+				ORDER BY ST_Area(ST_Intersection(r.geom, m.geom)) DESC, r.code
+				LIMIT 1
+			)
 	`.execute(trx);
 }
 

@@ -4,21 +4,22 @@ import type { Db } from '../db/connect';
 import type { TileLayer } from './layers';
 
 interface DatasetState {
-	version: number;
+	/** Changes whenever the dataset is replaced, also across a database reset. */
+	version: string;
 	/** Extent of the layer in degrees, or null when the layer is empty. */
 	extent: [number, number, number, number] | null;
 }
 
-const extentCache = new Map<string, { version: number; extent: DatasetState['extent'] }>();
+const extentCache = new Map<string, { version: string; extent: DatasetState['extent'] }>();
 
 /** The dataset's version (one indexed row) and its extent, recomputed only when the version moves. */
 export async function datasetState(db: Db, layer: TileLayer): Promise<DatasetState> {
 	const row = await db
 		.selectFrom('datasets')
-		.select('version')
+		.select(['version', 'updated_at'])
 		.where('name', '=', layer.dataset)
 		.executeTakeFirst();
-	const version = row?.version ?? 0;
+	const version = row ? `${row.version}.${row.updated_at.getTime().toString(36)}` : '0';
 	const cached = extentCache.get(layer.name);
 	if (cached && cached.version === version) return { version, extent: cached.extent };
 	const box = await sql<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>`
@@ -31,7 +32,7 @@ export async function datasetState(db: Db, layer: TileLayer): Promise<DatasetSta
 	return { version, extent };
 }
 
-export function tileETag(layer: TileLayer, version: number, t: TileCoord): string {
+export function tileETag(layer: TileLayer, version: string, t: TileCoord): string {
 	return `"${layer.name}-v${version}-${t.z}-${t.x}-${t.y}"`;
 }
 
