@@ -14,7 +14,7 @@ import {
 	readRegionFacts,
 	type MunicipalityFact
 } from './reference-data';
-import { assignMunicipalityParents, recordDataset } from './store';
+import { assignMunicipalityParents, lockBoundaries, recordDataset } from './store';
 
 export const DEMO_BOUNDARIES_SOURCE = 'demo: generated from geodata/ + Natural Earth 1:10m';
 
@@ -51,9 +51,6 @@ export function denmarkLandGeoJson(): Promise<string> {
 	return denmarkLand;
 }
 
-// Serialises boundary loads (and seedDemoBoundariesIfEmpty's emptiness check) across processes.
-const boundariesLock = sql`SELECT pg_advisory_xact_lock(hashtext('tryghedskort.boundaries'))`;
-
 /**
  * Replaces the boundary layers with generated demo boundaries and marks the three datasets as demo,
  * in one transaction (joins the caller's when `db` is one). Rows are upserted by code, so rows in
@@ -83,7 +80,7 @@ export async function seedDemoBoundariesIfEmpty(
 	options: DemoBoundaryOptions = {}
 ): Promise<boolean> {
 	return db.transaction().execute(async (trx) => {
-		await boundariesLock.execute(trx);
+		await lockBoundaries(trx);
 		const existing = await trx.selectFrom('municipalities').select('code').limit(1).executeTakeFirst();
 		if (existing) return false;
 		await loadDemoBoundaries(trx, options);
@@ -97,7 +94,7 @@ async function loadInTransaction(
 	options: DemoBoundaryOptions
 ): Promise<Omit<DemoBoundarySummary, 'milliseconds'>> {
 	const geodataDir = options.geodataDir ?? defaultGeodataDir();
-	await boundariesLock.execute(trx);
+	await lockBoundaries(trx);
 
 	// Each file is read right before its layer is written, so a bad file rolls back what came before.
 	const municipalities = await readMunicipalityFacts(geodataDir);

@@ -24,7 +24,7 @@ import {
 	readMunicipalityFacts,
 	readRegionFacts
 } from './reference-data';
-import { assignMunicipalityParents, recordDataset, type BoundaryDataset } from './store';
+import { assignMunicipalityParents, lockBoundaries, recordDataset, type BoundaryDataset } from './store';
 
 export { BoundaryImportError } from './errors';
 export { boundaryKinds, isBoundaryKind, type BoundaryKind } from './kinds';
@@ -182,12 +182,15 @@ async function stageFeatures(
 	};
 }
 
-/** Replaces the kind's table with the dissolved staged features; returns the units inserted. */
+/**
+ * Replaces the kind's rows with the dissolved staged features; returns the units written.
+ * Upserts by code, so rows elsewhere that refer to a unit (users, cameras) keep pointing at it;
+ * units missing from the file are deleted.
+ */
 async function replaceUnits(trx: Transaction<Database>, kind: BoundaryKind, units: PlannedUnit[]) {
 	const spec = boundaryKinds[kind];
 	const table = sql.table(spec.table);
 	const codeColumn = sql.ref(spec.codeColumn);
-	await sql`DELETE FROM ${table}`.execute(trx);
 	const names = JSON.stringify(units.map(({ code, name }) => ({ code, name })));
 	const inserted = await sql<{ code: number; name: string; parts: number; area_km2: number }>`
 		INSERT INTO ${table} (${codeColumn}, name, geom)
@@ -195,8 +198,11 @@ async function replaceUnits(trx: Transaction<Database>, kind: BoundaryKind, unit
 		FROM boundary_import_stage s
 		JOIN json_to_recordset(${names}::json) AS u(code integer, name text) ON u.code = s.code
 		GROUP BY s.code, u.name
+		ON CONFLICT (${codeColumn}) DO UPDATE SET name = excluded.name, geom = excluded.geom
 		RETURNING ${codeColumn} AS code, name, ST_NumGeometries(geom) AS parts, ST_Area(geom) / 1e6 AS area_km2
 	`.execute(trx);
+	const codes = inserted.rows.map((r) => r.code);
+	await sql`DELETE FROM ${table} WHERE ${codeColumn} <> ALL(${codes}::smallint[])`.execute(trx);
 	return inserted.rows.sort((a, b) => a.code - b.code);
 }
 
@@ -232,8 +238,7 @@ export async function importBoundaries(
 	const unitOf = new Map(plan.units.map((u) => [u.code, u]));
 
 	return db.transaction().execute(async (trx) => {
-		// Serialises concurrent imports of the same table; readers are not blocked.
-		await sql`LOCK TABLE ${sql.table(spec.table)} IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+		await lockBoundaries(trx);
 		const { repairs, emptied } = await stageFeatures(trx, file.features, codeOf, crs.srid, onProgress);
 
 		onProgress({ phase: 'dissolving', done: 0, total: 1 });

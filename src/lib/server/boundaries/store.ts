@@ -1,6 +1,11 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 
+/** Serialises every write to the boundary tables (imports, demo loads) across processes. */
+export async function lockBoundaries(trx: Transaction<Database>): Promise<void> {
+	await sql`SELECT pg_advisory_xact_lock(hashtext('tryghedskort.boundaries'))`.execute(trx);
+}
+
 export type BoundaryDataset = 'municipalities' | 'police_districts' | 'regions';
 
 /**
