@@ -1,7 +1,7 @@
 // Dependency-free entry point for every npm script that needs the project's own code.
 // It installs npm dependencies when they are missing or stale, then runs a TypeScript
 // script through tsx. Kept in plain JavaScript because it must work before `npm ci`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,10 @@ if (dependenciesStale()) {
 }
 
 const [script, ...args] = process.argv.slice(2);
-const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
 	cwd: root,
 	stdio: 'inherit'
 });
-process.exit(child.status ?? (child.signal ? 1 : 0));
+// Whoever stops this wrapper (a terminal, Playwright, a benchmark) means the script itself.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
