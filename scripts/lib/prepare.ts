@@ -6,9 +6,20 @@ import { join } from 'node:path';
 import { seedDemoBoundariesIfEmpty } from '../../src/lib/server/boundaries/demo';
 import { createDb } from '../../src/lib/server/db/connect';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { seedDemoUsers, type DemoLogin } from '../../src/lib/server/users/demo';
 import { fileMigrationProvider, projectRoot, resolveDatabaseUrl } from './database';
 
+/**
+ * Demo mode (demo users may sign in): on by default for the embedded database, off for an
+ * external DATABASE_URL; DEMO_MODE=true|false overrides. Sets DEMO_MODE for the server.
+ */
+export function resolveDemoMode(): boolean {
+	process.env.DEMO_MODE ??= process.env.DATABASE_URL ? 'false' : 'true';
+	return process.env.DEMO_MODE === 'true';
+}
+
 export async function prepareDatabase(log = (m: string) => console.error(m)): Promise<string> {
+	const demo = resolveDemoMode();
 	const url = await resolveDatabaseUrl();
 	const db = createDb(url, 2);
 	try {
@@ -19,10 +30,18 @@ export async function prepareDatabase(log = (m: string) => console.error(m)): Pr
 				'These demo boundaries are approximate; `npm run import -- municipalities FILE` loads the official DAGI ones.'
 			);
 		}
+		if (demo) printDemoLogins(await seedDemoUsers(db), log);
 	} finally {
 		await db.destroy();
 	}
 	return url;
+}
+
+function printDemoLogins(logins: DemoLogin[], log: (m: string) => void) {
+	if (logins.length === 0) return;
+	log('\nDemo logins (shown once; only password hashes are stored; demo mode only):');
+	for (const l of logins) log(`  ${l.role.padEnd(9)} ${l.email.padEnd(36)} ${l.password}   ${l.scope}`);
+	log('');
 }
 
 function newestMtime(path: string): number {

@@ -36,4 +36,53 @@ export interface Database {
 	regions: RegionsTable;
 	police_districts: PoliceDistrictsTable;
 	municipalities: MunicipalitiesTable;
+	users: UsersTable;
+	sessions: SessionsTable;
+	login_throttle: LoginThrottleTable;
+	audit_log: AuditLogTable;
+}
+
+export type Role = 'planner' | 'police' | 'ministry' | 'admin';
+
+export interface UsersTable {
+	id: Generated<string>;
+	email: string;
+	name: string;
+	role: Role;
+	municipality_code: number | null;
+	police_district: number | null;
+	password_hash: string;
+	is_demo: Generated<boolean>;
+	disabled_at: Date | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+	id: string;
+	user_id: string;
+	expires_at: Date;
+	created_at: Generated<Date>;
+	client_address: string | null;
+}
+
+export interface LoginThrottleTable {
+	key: string;
+	failures: number;
+	window_started_at: Date;
+	locked_until: Date | null;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: Generated<Date>;
+	actor_id: string | null;
+	actor_label: string;
+	action: string;
+	object_type: string;
+	object_id: string;
+	municipality_code: number | null;
+	before: unknown;
+	after: unknown;
+	client_address: string | null;
 }

@@ -1,0 +1,56 @@
+// The one place where permissions are decided. Every page, form action, endpoint and tile layer
+// that exposes non-public data asks `can` (usually through `guard`). Scope always comes from the
+// resource as loaded on the server (a municipality's police district, say), never from the client.
+import type { SessionUser } from './session';
+
+export type Resource =
+	| { type: 'public' }
+	| { type: 'municipality'; code: number; policeDistrict: number | null }
+	| { type: 'user'; id: string }
+	| { type: 'self' };
+
+type Rule = (user: SessionUser | null, resource: Resource) => boolean;
+
+const anyone: Rule = () => true;
+const signedIn: Rule = (user) => user !== null;
+const admin: Rule = (user) => user?.role === 'admin';
+
+/** Municipal work: planners of that municipality, police of its district, ministry reviewers. */
+const municipalScope: Rule = (user, resource) => {
+	if (!user || resource.type !== 'municipality') return false;
+	switch (user.role) {
+		case 'planner':
+			return user.municipalityCode === resource.code;
+		case 'police':
+			return resource.policeDistrict !== null && user.policeDistrict === resource.policeDistrict;
+		case 'ministry':
+			return true;
+		case 'admin':
+			return false;
+	}
+};
+
+export const policy = {
+	/** The public map and public boundary tiles. */
+	'map.view': anyone,
+	/** A municipality's workspace page: its details, members and tools. */
+	'municipality.workspace': municipalScope,
+	/** The audit history of a municipality and the objects in it. */
+	'municipality.history': municipalScope,
+	/** Own account page. */
+	'account.view': signedIn,
+	/** Invalidate all of one's own sessions. */
+	'account.signOutEverywhere': signedIn,
+	/** User management (pages and CLI): admins only. */
+	'users.list': admin,
+	'users.create': admin,
+	'users.update': admin,
+	'users.history': admin
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof policy;
+export const ACTIONS = Object.keys(policy) as Action[];
+
+export function can(user: SessionUser | null, action: Action, resource: Resource): boolean {
+	return policy[action](user, resource);
+}
