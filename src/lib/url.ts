@@ -1,9 +1,8 @@
 /**
  * The query string of `url` with some parameters set or (null) removed, for links that keep
- * the rest of the current query. A plain value, not state: building a link needs no reactivity.
+ * the rest of the current query.
  */
 export function withParams(url: URL, changes: Record<string, string | number | null | undefined>): string {
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	const params = new URLSearchParams(url.searchParams);
 	for (const [key, value] of Object.entries(changes)) {
 		if (value === null || value === undefined) params.delete(key);
