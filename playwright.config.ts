@@ -47,7 +47,8 @@ export default defineConfig({
 			DATABASE_URL: databaseUrl,
 			HOST: '127.0.0.1',
 			PORT: String(port),
-			ORIGIN: `http://127.0.0.1:${port}`
+			ORIGIN: `http://127.0.0.1:${port}`,
+			DEMO_MODE: 'false'
 		}
 	}
 });
