@@ -5,7 +5,9 @@ export default defineConfig({
 	plugins: [sveltekit()],
 	build: {
 		// maplibre-gl alone is about 1 MB minified; it is loaded only by pages with a map.
-		chunkSizeWarningLimit: 1200
+		chunkSizeWarningLimit: 1200,
+		// Rolldown's per-plugin timing report is noise in every build log.
+		rolldownOptions: { checks: { bundlerTimings: false } }
 	},
 	test: {
 		projects: [

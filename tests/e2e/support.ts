@@ -78,7 +78,7 @@ export async function ensureTestUsers(): Promise<Record<TestUser['key'], string>
 
 /** Form posts need the app's Origin header, as a browser would send it (SvelteKit's CSRF check). */
 export function formHeaders(baseURL: string) {
-	return { origin: baseURL, 'content-type': 'application/x-www-form-urlencoded' };
+	return { origin: baseURL, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' };
 }
 
 /** Signs in through the real login form action; the request context keeps the session cookie. */

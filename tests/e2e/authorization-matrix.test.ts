@@ -1,0 +1,181 @@
+// The authorization matrix: every role (and the public) × own / other scope × every action in
+// the policy, each expected allow or deny, exercised through the real pages, endpoints and form
+// actions of the built app on the real database. The expectations are written out here, not
+// derived from the policy, so a wrong policy makes this test fail; and an action added to the
+// policy without rows here fails the completeness test.
+import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { ACTIONS, type Action } from '../../src/lib/server/auth/policy';
+import {
+	OTHER_MUNICIPALITY,
+	OWN_MUNICIPALITY,
+	USERS,
+	ensureTestUsers,
+	formHeaders,
+	signInRequest,
+	type TestUser
+} from './support';
+
+type Who = 'public' | TestUser['key'];
+type Scope = 'own' | 'other';
+type Outcome = 'allow' | 'deny';
+
+interface ProbeContext {
+	api: APIRequestContext;
+	baseURL: string;
+	/** The municipality the probe targets: the user's own scope or another one. */
+	municipality: number;
+	ids: Record<TestUser['key'], string>;
+}
+
+/** What actually happened: allowed, sent to sign in, or refused with 403. */
+type Observed = 'allow' | 'login' | 'forbidden' | `unexpected ${number}`;
+
+function observe(status: number, location: string | undefined, allowedWhen: () => boolean): Observed {
+	if (status === 403) return 'forbidden';
+	if ((status === 303 || status === 302) && location?.startsWith('/login?next=')) return 'login';
+	if (allowedWhen()) return 'allow';
+	return `unexpected ${status}`;
+}
+
+interface MatrixRow {
+	action: Action;
+	/** Scopes that mean something for this action; national and self-only actions have one. */
+	scopes: Scope[];
+	probe(ctx: ProbeContext): Promise<Observed>;
+	expect: Record<Who, Partial<Record<Scope, Outcome>>>;
+}
+
+const everyone = (o: Outcome): Record<Who, Partial<Record<Scope, Outcome>>> => ({
+	public: { own: o, other: o },
+	planner: { own: o, other: o },
+	police: { own: o, other: o },
+	ministry: { own: o, other: o },
+	admin: { own: o, other: o }
+});
+
+const getPage = (path: (ctx: ProbeContext) => string, allowMarker?: string) => async (ctx: ProbeContext) => {
+	const response = await ctx.api.get(path(ctx), { maxRedirects: 0 });
+	const body = response.status() === 200 ? await response.text() : '';
+	return observe(
+		response.status(),
+		response.headers()['location'],
+		() => response.status() === 200 && (!allowMarker || body.includes(allowMarker))
+	);
+};
+
+const matrix: MatrixRow[] = [
+	{
+		action: 'map.view',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const page = await getPage((c) => `/?kommune=${c.municipality}`)(ctx);
+			const tile = await ctx.api.get('/tiles/municipalities/6/33/20.mvt');
+			return page === 'allow' && tile.status() === 200 ? 'allow' : page;
+		},
+		expect: everyone('allow')
+	},
+	{
+		action: 'municipality.workspace',
+		scopes: ['own', 'other'],
+		probe: getPage((c) => `/kommune/${c.municipality}`, 'data-testid="workspace"'),
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'allow', other: 'allow' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		action: 'municipality.history',
+		scopes: ['own', 'other'],
+		probe: getPage((c) => `/kommune/${c.municipality}`, 'data-testid="history"'),
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'allow', other: 'allow' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		action: 'account.view',
+		scopes: ['own'],
+		probe: getPage(() => '/account', 'signOutEverywhere'),
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'allow' },
+			police: { own: 'allow' },
+			ministry: { own: 'allow' },
+			admin: { own: 'allow' }
+		}
+	},
+	{
+		action: 'account.signOutEverywhere',
+		scopes: ['own'],
+		probe: async (ctx) => {
+			const response = await ctx.api.post('/account?/signOutEverywhere', {
+				headers: formHeaders(ctx.baseURL),
+				form: {},
+				maxRedirects: 0
+			});
+			const after = await ctx.api.get('/account', { maxRedirects: 0 });
+			return observe(
+				response.status(),
+				response.headers()['location'],
+				() => response.headers()['location'] === '/login' && after.status() === 303
+			);
+		},
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'allow' },
+			police: { own: 'allow' },
+			ministry: { own: 'allow' },
+			admin: { own: 'allow' }
+		}
+	}
+];
+
+const whos: Who[] = ['public', 'planner', 'police', 'ministry', 'admin'];
+
+test.describe('authorization matrix', () => {
+	let ids: Record<TestUser['key'], string>;
+
+	test.beforeAll(async () => {
+		ids = await ensureTestUsers();
+	});
+
+	test('covers every action in the policy', () => {
+		expect(new Set(matrix.map((r) => r.action))).toEqual(new Set(ACTIONS));
+		for (const row of matrix) {
+			for (const who of whos) {
+				for (const scope of row.scopes)
+					expect(row.expect[who][scope], `${row.action} ${who} ${scope}`).toBeDefined();
+			}
+		}
+	});
+
+	for (const row of matrix) {
+		for (const who of whos) {
+			for (const scope of row.scopes) {
+				const expected = row.expect[who][scope]!;
+				test(`${row.action}: ${who} in ${scope} scope → ${expected}`, async ({ baseURL }) => {
+					const api = await playwrightRequest.newContext({ baseURL });
+					try {
+						if (who !== 'public') {
+							const signIn = await signInRequest(api, baseURL!, USERS[who]);
+							expect(signIn.status(), 'sign-in redirects').toBe(303);
+						}
+						const municipality = scope === 'own' ? OWN_MUNICIPALITY : OTHER_MUNICIPALITY;
+						const observed = await row.probe({ api, baseURL: baseURL!, municipality, ids });
+						const wanted: Observed =
+							expected === 'allow' ? 'allow' : who === 'public' ? 'login' : 'forbidden';
+						expect(observed).toBe(wanted);
+					} finally {
+						await api.dispose();
+					}
+				});
+			}
+		}
+	}
+});
