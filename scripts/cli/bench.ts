@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp } from '../bench/app-server';
+import { benchAuth } from '../bench/auth';
 import { benchBoundaryTiles } from '../bench/boundary-tiles';
 import { formatTiming } from '../bench/stats';
 import { loadDemoBoundaries } from '../../src/lib/server/boundaries/demo';
@@ -43,9 +44,25 @@ async function main() {
 				console.log(formatTiming(`${r.zoom} raw ST_AsMVT in PostGIS`, r.sql));
 				console.log(formatTiming(`${r.zoom} revalidation (If-None-Match → 304)`, r.http304));
 			}
+
+			const auth = await benchAuth(db, app.origin);
+			const a = auth.argon2;
+			console.log(
+				`\nSign-in and sessions (argon2id m=${a.memoryCost} KiB, t=${a.timeCost}, p=${a.parallelism}):`
+			);
+			console.log(formatTiming('argon2id hash', auth.hash));
+			console.log(formatTiming('argon2id verify', auth.verify));
+			console.log(formatTiming('authenticate() (throttle + lookup + verify)', auth.login));
+			console.log(formatTiming('validateSessionToken() (one DB round trip)', auth.validateSession));
+			console.log(formatTiming('z12 tile over HTTP, anonymous', auth.tileAnonymous));
+			console.log(formatTiming('z12 tile over HTTP, with a session', auth.tileWithSession));
+
 			mkdirSync(join(projectRoot, 'bench-results'), { recursive: true });
-			const out = join(projectRoot, 'bench-results', 'boundary-tiles.json');
-			writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), boundaries, tiles }, null, 2));
+			const out = join(projectRoot, 'bench-results', 'foundation.json');
+			writeFileSync(
+				out,
+				JSON.stringify({ date: new Date().toISOString(), boundaries, tiles, auth }, null, 2)
+			);
 			console.log(`\nWritten to ${out}`);
 		} finally {
 			await app.stop();

@@ -2,6 +2,7 @@
 // One entry per kind of data; each declares its own options and prints its own summary.
 import { basename, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { cliActor } from '../../src/lib/server/audit/actor';
 import {
 	boundaryKinds,
 	importBoundaries,
@@ -42,6 +43,7 @@ function boundaryImporter(kind: BoundaryKind): Importer {
 				path: positionals[0],
 				srs: typeof values.srs === 'string' ? values.srs : undefined,
 				geodataDir: join(projectRoot, 'geodata'),
+				actor: cliActor(),
 				onProgress: progressPrinter(basename(positionals[0]))
 			});
 			printBoundaryReport(report);

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { SessionUser } from '../auth/session';
 import type { AuditActor } from './service';
 
@@ -12,4 +13,15 @@ export function auditActor(event: {
 		label: user ? user.email : 'anonymous',
 		clientAddress: event.getClientAddress()
 	};
+}
+
+/** The audit actor of a command-line operation: the operating-system user who ran it. */
+export function cliActor(): AuditActor {
+	let name = 'unknown';
+	try {
+		name = userInfo().username;
+	} catch {
+		// No passwd entry (some containers): the label still says it came from the CLI.
+	}
+	return { userId: null, label: `cli:${name}`, clientAddress: null };
 }

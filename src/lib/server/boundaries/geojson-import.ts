@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/connect';
+import { recordAudit, type AuditActor } from '../audit/service';
 import type { Database } from '../db/schema';
 import {
 	assertKnownProperties,
@@ -42,6 +43,8 @@ export type BoundaryImportInput = ({ path: string; source?: string } | { text: s
 	onProgress?: (progress: ImportProgress) => void;
 	/** Folder with the reference CSVs; defaults to `geodata/` under the working directory (see defaultGeodataDir). */
 	geodataDir?: string;
+	/** Who imports, for the audit trail (the CLI's operator, an uploading user). */
+	actor?: AuditActor;
 };
 
 export interface ImportedUnit {
@@ -247,13 +250,16 @@ export async function importBoundaries(
 
 		onProgress({ phase: 'assigning', done: 0, total: 1 });
 		await assignMunicipalityParents(trx);
-		await recordDataset(trx, spec.dataset, source, false);
+		const version = await recordDataset(trx, spec.dataset, source, false);
 		onProgress({ phase: 'assigning', done: 1, total: 1 });
-		const { version } = await trx
-			.selectFrom('datasets')
-			.select('version')
-			.where('name', '=', spec.dataset)
-			.executeTakeFirstOrThrow();
+		if (input.actor) {
+			await recordAudit(trx, input.actor, {
+				action: 'boundaries.import',
+				objectType: 'dataset',
+				objectId: spec.dataset,
+				after: { source, units: inserted.length, version, crs: crs.srid }
+			});
+		}
 
 		const skipped = [
 			...plan.skipped,

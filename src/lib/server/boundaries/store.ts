@@ -30,14 +30,14 @@ export async function assignMunicipalityParents(trx: Transaction<Database>): Pro
 	`.execute(trx);
 }
 
-/** Records where a dataset came from and bumps its version, which tile ETags include. */
+/** Records where a dataset came from and bumps its version, which tile ETags include; returns the version. */
 export async function recordDataset(
 	trx: Transaction<Database>,
 	name: BoundaryDataset,
 	source: string,
 	isDemo: boolean
-): Promise<void> {
-	await trx
+): Promise<number> {
+	const row = await trx
 		.insertInto('datasets')
 		.values({ name, source, is_demo: isDemo })
 		.onConflict((oc) =>
@@ -48,5 +48,7 @@ export async function recordDataset(
 				updated_at: sql`now()`
 			})
 		)
-		.execute();
+		.returning('version')
+		.executeTakeFirstOrThrow();
+	return row.version;
 }
