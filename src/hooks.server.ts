@@ -41,6 +41,7 @@ const authentication: Handle = async ({ event, resolve }) => {
 	const secure = event.url.protocol === 'https:';
 	const { session, user } = await validateSessionToken(getDb(), token);
 	if (!session || (user.isDemo && !demoMode())) {
+		if (session) await invalidateSession(getDb(), session.id);
 		deleteSessionCookie(event.cookies, secure);
 		return resolve(event);
 	}

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/lib/server/db/connect';
+import { createDb, type Db } from '../../src/lib/server/db/connect';
 import { authenticate } from '../../src/lib/server/auth/login';
 import {
 	ACCOUNT_LIMIT,
 	ADDRESS_LIMIT,
 	lockedUntil,
-	recordFailure
+	reserveAttempt,
+	settleAttempt,
+	type ThrottleLimit
 } from '../../src/lib/server/auth/login-throttle';
 import { createUser, disableUser } from '../../src/lib/server/users/service';
 import { databaseUrl, testDb } from './db';
@@ -41,6 +43,11 @@ async function fail(times: number, email: string, address: string, db = testDb()
 	for (let i = 0; i < times; i++) {
 		expect(await authenticate(db, email, WRONG, address, false)).toEqual({ ok: false, reason: 'invalid' });
 	}
+}
+
+/** A failed attempt as authenticate() makes it: claimed, then settled as a failure. */
+async function recordFailure(db: Db, key: string, limit: ThrottleLimit, now = new Date()) {
+	if (await reserveAttempt(db, key, limit, now)) await settleAttempt(db, key, limit, false, now);
 }
 
 describe('authenticate', () => {

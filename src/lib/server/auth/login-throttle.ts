@@ -31,26 +31,52 @@ export async function lockedUntil(db: Db, keys: string[], now = new Date()): Pro
 	return row?.until ?? null;
 }
 
-/** Counts a failure atomically (one upsert per key) and locks the key when it reaches its limit. */
-export async function recordFailure(
+/**
+ * Claims one sign-in attempt for the key before any password work, in one atomic upsert, so a
+ * burst of parallel guesses cannot all pass a check made before their failures are counted.
+ * Refused (false) while the key is locked or its attempts in the window are used up. A window
+ * that has run out, or a lock that has ended, starts counting afresh.
+ */
+export async function reserveAttempt(
 	db: Db,
 	key: string,
 	limit: ThrottleLimit,
 	now = new Date()
-): Promise<void> {
+): Promise<boolean> {
 	const windowStart = new Date(now.getTime() - limit.windowMinutes * 60_000);
+	const result = await sql<{ failures: number }>`
+		INSERT INTO login_throttle AS t (key, failures, window_started_at, locked_until)
+		VALUES (${key}, 1, ${now}, NULL)
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN t.window_started_at < ${windowStart} OR t.locked_until <= ${now} THEN 1 ELSE t.failures + 1 END,
+			window_started_at = CASE
+				WHEN t.window_started_at < ${windowStart} OR t.locked_until <= ${now} THEN ${now}
+				ELSE t.window_started_at
+			END,
+			locked_until = CASE WHEN t.locked_until <= ${now} THEN NULL ELSE t.locked_until END
+		WHERE (t.locked_until IS NULL OR t.locked_until <= ${now})
+			AND (t.window_started_at < ${windowStart} OR t.locked_until <= ${now} OR t.failures < ${limit.failures})
+		RETURNING failures
+	`.execute(db);
+	return result.rows.length === 1;
+}
+
+/** After the password check: a failure that uses up the key's attempts locks it; a success gives the attempt back. */
+export async function settleAttempt(
+	db: Db,
+	key: string,
+	limit: ThrottleLimit,
+	succeeded: boolean,
+	now = new Date()
+): Promise<void> {
+	if (succeeded) {
+		await sql`UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = ${key}`.execute(db);
+		return;
+	}
 	const lockEnd = new Date(now.getTime() + limit.lockMinutes * 60_000);
 	await sql`
-		INSERT INTO login_throttle AS t (key, failures, window_started_at, locked_until)
-		VALUES (${key}, 1, ${now}, CASE WHEN 1 >= ${limit.failures} THEN ${lockEnd}::timestamptz END)
-		ON CONFLICT (key) DO UPDATE SET
-			failures = CASE WHEN t.window_started_at < ${windowStart} THEN 1 ELSE t.failures + 1 END,
-			window_started_at = CASE WHEN t.window_started_at < ${windowStart} THEN ${now} ELSE t.window_started_at END,
-			locked_until = CASE
-				WHEN (CASE WHEN t.window_started_at < ${windowStart} THEN 1 ELSE t.failures + 1 END) >= ${limit.failures}
-				THEN ${lockEnd}::timestamptz
-				ELSE t.locked_until
-			END
+		UPDATE login_throttle SET locked_until = ${lockEnd}
+		WHERE key = ${key} AND failures >= ${limit.failures} AND (locked_until IS NULL OR locked_until <= ${now})
 	`.execute(db);
 }
 
