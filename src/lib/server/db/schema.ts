@@ -40,6 +40,10 @@ export interface Database {
 	sessions: SessionsTable;
 	login_throttle: LoginThrottleTable;
 	audit_log: AuditLogTable;
+	buildings: BuildingsTable;
+	cameras: CamerasTable;
+	camera_views: CameraViewsTable;
+	camera_view_bands: CameraViewBandsTable;
 }
 
 export type Role = 'planner' | 'police' | 'ministry' | 'admin';
@@ -85,4 +89,69 @@ export interface AuditLogTable {
 	before: unknown;
 	after: unknown;
 	client_address: string | null;
+}
+
+export type CameraKind = 'fixed' | 'dome' | 'ptz';
+export type OwnerType =
+	'municipality' | 'police' | 'public_authority' | 'housing_organisation' | 'business' | 'private';
+export type CameraStatus = 'proposed' | 'approved' | 'active' | 'decommissioned';
+
+export interface BuildingsTable {
+	id: Generated<number>;
+	source: string;
+	source_ref: string | null;
+	height_m: number | null;
+	is_residential: Generated<boolean>;
+	geom: Geometry;
+}
+
+export interface CamerasTable {
+	id: Generated<string>;
+	municipality_code: number;
+	name: string;
+	geom: Geometry;
+	mount_height_m: number;
+	azimuth_deg: number;
+	tilt_deg: number;
+	hfov_deg: number;
+	focal_length_mm: number | null;
+	sensor_width_mm: number | null;
+	resolution_px: number;
+	max_range_m: number;
+	kind: CameraKind;
+	pan_min_deg: number | null;
+	pan_max_deg: number | null;
+	owner_type: OwnerType;
+	operator_name: string;
+	contact_email: string | null;
+	contact_phone: string | null;
+	purpose: string;
+	legal_basis: string;
+	signage: Generated<boolean>;
+	retention_days: number;
+	privacy_masks: Geometry | null;
+	status: CameraStatus;
+	proposed_on: Date | null;
+	approved_on: Date | null;
+	active_from: Date | null;
+	decommissioned_on: Date | null;
+	police_registered_on: Date | null;
+	created_by: string | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export interface CameraViewsTable {
+	camera_id: string;
+	view: Geometry | null;
+	blind_zone: Geometry | null;
+	computed_at: Generated<Date>;
+}
+
+export interface CameraViewBandsTable {
+	camera_id: string;
+	level_table: string;
+	level_id: string;
+	min_ppm: number;
+	geom: Geometry;
 }
