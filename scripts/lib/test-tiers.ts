@@ -1,7 +1,8 @@
 // Runs test tiers against one throwaway PostGIS cluster that is deleted afterwards; the
 // development database under .pgdata/ is never touched.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChromium } from './chromium';
@@ -18,6 +19,33 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 		env: { ...process.env, ...env }
 	});
 	return result.status === 0;
+}
+
+/**
+ * The end-to-end tier builds into and serves from the one build/ folder; two runs at once (two
+ * terminals) would overwrite each other's build. mkdir is atomic, so it serves as the lock.
+ */
+async function withBuildLock<T>(fn: () => T): Promise<T> {
+	const lock = join(
+		tmpdir(),
+		`tryghedskort-build-${createHash('sha1').update(projectRoot).digest('hex').slice(0, 8)}.lock`
+	);
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			break;
+		} catch {
+			// A lock left by a killed run is stale after 20 minutes.
+			const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+			if (Date.now() - since > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
+			else await new Promise((r) => setTimeout(r, 1000));
+		}
+	}
+	try {
+		return fn();
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
 }
 
 export async function runTiers(tiers: Tier[], extraArgs: string[] = []): Promise<boolean> {
@@ -44,11 +72,14 @@ export async function runTiers(tiers: Tier[], extraArgs: string[] = []): Promise
 			} else {
 				const e2eState = { ...state!, database: 'e2e' };
 				await createDatabase(e2eState);
-				if (buildIsStale()) buildApp();
-				passed = run('playwright', ['test', ...extraArgs], {
-					E2E_DATABASE_URL: connectionString(e2eState),
-					E2E_PORT: String(await freePort()),
-					CHROMIUM_PATH: chromium!
+				const port = String(await freePort());
+				passed = await withBuildLock(() => {
+					if (buildIsStale()) buildApp();
+					return run('playwright', ['test', ...extraArgs], {
+						E2E_DATABASE_URL: connectionString(e2eState),
+						E2E_PORT: port,
+						CHROMIUM_PATH: chromium!
+					});
 				});
 			}
 			results.push(`${tier} ${passed ? 'passed' : 'FAILED'}`);
