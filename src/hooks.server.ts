@@ -6,8 +6,9 @@ import { migrateToLatest } from '$lib/server/db/migrations';
 import { demoMode, basemapOrigins } from '$lib/server/config';
 import {
 	SESSION_COOKIE,
-	setSessionCookie,
 	deleteSessionCookie,
+	invalidateSession,
+	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/session';
 import { extendCsp, securityHeaders } from '$lib/server/security-headers';
