@@ -63,6 +63,32 @@ const getPage = (path: (ctx: ProbeContext) => string, allowMarker?: string) => a
 	);
 };
 
+/** A form action posted as a browser would (Origin, Accept: text/html), without following redirects. */
+const postForm =
+	(path: (ctx: ProbeContext) => string, form: () => Record<string, string>, allowMarker: string) =>
+	async (ctx: ProbeContext) => {
+		const response = await ctx.api.post(path(ctx), {
+			headers: formHeaders(ctx.baseURL),
+			form: form(),
+			maxRedirects: 0
+		});
+		const body = response.status() === 200 ? await response.text() : '';
+		return observe(
+			response.status(),
+			response.headers()['location'],
+			() => response.status() === 200 && body.includes(allowMarker)
+		);
+	};
+
+/** National user management: admins only, whatever the scope. */
+const adminOnly: Record<Who, Partial<Record<Scope, Outcome>>> = {
+	public: { own: 'deny' },
+	planner: { own: 'deny' },
+	police: { own: 'deny' },
+	ministry: { own: 'deny' },
+	admin: { own: 'allow' }
+};
+
 const matrix: MatrixRow[] = [
 	{
 		action: 'map.view',
@@ -133,6 +159,38 @@ const matrix: MatrixRow[] = [
 			ministry: { own: 'allow' },
 			admin: { own: 'allow' }
 		}
+	},
+	{
+		action: 'users.list',
+		scopes: ['own'],
+		probe: getPage(() => '/admin/users', 'data-testid="admin-users"'),
+		expect: adminOnly
+	},
+	{
+		action: 'users.create',
+		scopes: ['own'],
+		probe: postForm(
+			() => '/admin/users/new',
+			() => ({ email: `matrix-${crypto.randomUUID()}@e2e.test`, name: 'Matrix', role: 'ministry' }),
+			'data-testid="user-created"'
+		),
+		expect: adminOnly
+	},
+	{
+		action: 'users.update',
+		scopes: ['own'],
+		probe: postForm(
+			(c) => `/admin/users/${c.ids.police}?/enable`,
+			() => ({}),
+			'data-testid="admin-user"'
+		),
+		expect: adminOnly
+	},
+	{
+		action: 'users.history',
+		scopes: ['own'],
+		probe: getPage((c) => `/admin/users/${c.ids.planner}`, 'data-testid="audit-history"'),
+		expect: adminOnly
 	}
 ];
 
