@@ -1,10 +1,9 @@
 // npm run user -- <command> [options]: manage accounts from the command line, through the same
 // validation and service functions as the admin pages, so every change lands in the audit trail.
-import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import type { AuditActor } from '../../src/lib/server/audit/service';
+import { cliActor } from '../../src/lib/server/audit/actor';
+import { generatePassword } from '../../src/lib/server/auth/password';
 import { createDb, type Db } from '../../src/lib/server/db/connect';
 import { pendingMigrations } from '../../src/lib/server/db/migrations';
 import { InputError } from '../../src/lib/server/errors';
@@ -97,16 +96,6 @@ function scopeInput(values: Values) {
 	return { role, municipalityCode: values.municipality, policeDistrict: values['police-district'] };
 }
 
-function cliActor(): AuditActor {
-	let name: string;
-	try {
-		name = userInfo().username;
-	} catch {
-		name = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
-	}
-	return { userId: null, label: `cli:${name}`, clientAddress: null };
-}
-
 function scopeLabel(u: UserSummary): string {
 	if (u.municipalityCode !== null) return `${u.municipalityName ?? '?'} (${u.municipalityCode})`;
 	if (u.policeDistrict !== null) return `${u.policeDistrictName ?? '?'} (${u.policeDistrict})`;
@@ -165,7 +154,7 @@ async function choosePassword(given: string | undefined): Promise<{ password: st
 			return { password, generated: false };
 		}
 	}
-	return { password: randomBytes(18).toString('base64url'), generated: true };
+	return { password: generatePassword(), generated: true };
 }
 
 async function userIdByEmail(db: Db, email: string | undefined): Promise<{ id: string; email: string }> {

@@ -17,11 +17,12 @@ export function auditActor(event: {
 
 /** The audit actor of a command-line operation: the operating-system user who ran it. */
 export function cliActor(): AuditActor {
-	let name = 'unknown';
+	let name: string;
 	try {
 		name = userInfo().username;
 	} catch {
 		// No passwd entry (some containers): the label still says it came from the CLI.
+		name = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
 	}
 	return { userId: null, label: `cli:${name}`, clientAddress: null };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 /** argon2id with OWASP's baseline parameters: 19 MiB, 2 passes, 1 lane. */
@@ -29,4 +30,9 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
 	dummyHash ??= hashPassword('tryghedskort-dummy-password');
 	await verifyPassword(await dummyHash, password);
 	return false;
+}
+
+/** A generated password: 18 random bytes (144 bits), 24 URL-safe characters. */
+export function generatePassword(): string {
+	return randomBytes(18).toString('base64url');
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/connect';
 import type { Role } from '../db/schema';
+import { generatePassword } from '../auth/password';
 import { createUser } from './service';
 
 export interface DemoLogin {
@@ -67,7 +67,7 @@ export async function seedDemoUsers(db: Db): Promise<DemoLogin[]> {
 	const logins: DemoLogin[] = [];
 	const actor = { userId: null, label: 'demo-seed', clientAddress: null };
 	for (const u of DEMO_USERS) {
-		const password = randomBytes(12).toString('base64url');
+		const password = generatePassword();
 		await createUser(
 			db,
 			actor,

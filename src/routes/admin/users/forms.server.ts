@@ -1,5 +1,4 @@
 // Helpers shared by the user administration pages.
-import { randomBytes } from 'node:crypto';
 import { fail } from '@sveltejs/kit';
 import type { Db } from '$lib/server/db/connect';
 import { InputError } from '$lib/server/errors';
@@ -24,11 +23,6 @@ export function formText<K extends string>(form: FormData, names: readonly K[]):
 		values[name] = typeof value === 'string' ? value : '';
 	}
 	return values;
-}
-
-/** 144 random bits, URL-safe: 24 characters an administrator can pass on. */
-export function generatePassword(): string {
-	return randomBytes(18).toString('base64url');
 }
 
 /** An InputError from the service as a form failure on its field; anything else is rethrown. */

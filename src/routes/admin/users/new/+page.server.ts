@@ -5,7 +5,8 @@ import { MIN_PASSWORD_LENGTH } from '$lib/server/auth/password';
 import { auditActor } from '$lib/server/audit/actor';
 import { createUser } from '$lib/server/users/service';
 import { fieldErrors, newUserSchema, passwordSchema } from '$lib/server/users/validation';
-import { formText, generatePassword, inputFailure, scopeOptions } from '../forms.server';
+import { generatePassword } from '$lib/server/auth/password';
+import { formText, inputFailure, scopeOptions } from '../forms.server';
 
 const FIELDS = ['email', 'name', 'role', 'municipalityCode', 'policeDistrict'] as const;
 
