@@ -9,9 +9,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
 		.addColumn('email', 'text', (c) => c.notNull())
 		.addColumn('name', 'text', (c) => c.notNull())
-		.addColumn('role', 'text', (c) => c.notNull().check(sql`role IN ('planner', 'police', 'ministry', 'admin')`))
-		.addColumn('municipality_code', 'smallint', (c) => c.references('municipalities.code').onDelete('restrict'))
-		.addColumn('police_district', 'smallint', (c) => c.references('police_districts.number').onDelete('restrict'))
+		.addColumn('role', 'text', (c) =>
+			c.notNull().check(sql`role IN ('planner', 'police', 'ministry', 'admin')`)
+		)
+		.addColumn('municipality_code', 'smallint', (c) =>
+			c.references('municipalities.code').onDelete('restrict')
+		)
+		.addColumn('police_district', 'smallint', (c) =>
+			c.references('police_districts.number').onDelete('restrict')
+		)
 		.addColumn('password_hash', 'text', (c) => c.notNull())
 		.addColumn('is_demo', 'boolean', (c) => c.notNull().defaultTo(false))
 		.addColumn('disabled_at', 'timestamptz')
@@ -26,7 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addCheckConstraint('users_email_lower', sql`email = lower(email)`)
 		.execute();
 	await db.schema.createIndex('users_email_key').on('users').column('email').unique().execute();
-	await db.schema.createIndex('users_municipality_code_idx').on('users').column('municipality_code').execute();
+	await db.schema
+		.createIndex('users_municipality_code_idx')
+		.on('users')
+		.column('municipality_code')
+		.execute();
 	await db.schema.createIndex('users_police_district_idx').on('users').column('police_district').execute();
 
 	await db.schema
@@ -62,9 +72,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('after', 'jsonb')
 		.addColumn('client_address', 'text')
 		.execute();
-	await db.schema.createIndex('audit_log_object_idx').on('audit_log').columns(['object_type', 'object_id', 'id']).execute();
+	await db.schema
+		.createIndex('audit_log_object_idx')
+		.on('audit_log')
+		.columns(['object_type', 'object_id', 'id'])
+		.execute();
 	await db.schema.createIndex('audit_log_actor_idx').on('audit_log').columns(['actor_id', 'id']).execute();
-	await db.schema.createIndex('audit_log_municipality_idx').on('audit_log').columns(['municipality_code', 'id']).execute();
+	await db.schema
+		.createIndex('audit_log_municipality_idx')
+		.on('audit_log')
+		.columns(['municipality_code', 'id'])
+		.execute();
 
 	await sql`
 		CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$

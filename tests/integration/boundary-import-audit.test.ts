@@ -20,7 +20,11 @@ describe('boundary import audit', () => {
 			action: 'boundaries.import',
 			object_type: 'dataset',
 			object_id: 'police_districts',
-			after: { source: 'politikredse-dagi.geojson', version: report.datasetVersion, units: report.units.length }
+			after: {
+				source: 'politikredse-dagi.geojson',
+				version: report.datasetVersion,
+				units: report.units.length
+			}
 		});
 	});
 
