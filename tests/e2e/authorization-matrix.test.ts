@@ -191,6 +191,28 @@ const matrix: MatrixRow[] = [
 		scopes: ['own'],
 		probe: getPage((c) => `/admin/users/${c.ids.planner}`, 'data-testid="audit-history"'),
 		expect: adminOnly
+	},
+	{
+		// Scoped camera tiles: a request without a session is 401 (sign in), not a redirect to a
+		// login page. Which rows each reader gets is proven in tests/integration/camera-tiles.test.ts.
+		action: 'cameras.tiles',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			// z12 tiles on København's and Aalborg's interior points.
+			const tile = ctx.municipality === 101 ? '12/2191/1282' : '12/2162/1252';
+			const response = await ctx.api.get(`/tiles/cameras/${tile}.mvt`, { maxRedirects: 0 });
+			const status = response.status();
+			if (status === 401) return 'login';
+			const scoped = response.headers()['cache-control']?.startsWith('private');
+			return observe(status, undefined, () => (status === 200 || status === 204) && scoped === true);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'allow' },
+			police: { own: 'allow', other: 'allow' },
+			ministry: { own: 'allow', other: 'allow' },
+			admin: { own: 'deny', other: 'deny' }
+		}
 	}
 ];
 

@@ -30,6 +30,29 @@ const municipalScope: Rule = (user, resource) => {
 	}
 };
 
+/**
+ * Which cameras a user may read, in a form that a list query can apply as a filter: planners
+ * their own municipality's cameras and police their district's, in any status, plus every active
+ * camera; ministry reviewers everything; administrators nothing.
+ */
+export type CameraReadScope =
+	| { kind: 'none' }
+	| { kind: 'all' }
+	| { kind: 'municipality'; code: number }
+	| { kind: 'policeDistrict'; number: number };
+
+export function cameraReadScope(user: SessionUser | null): CameraReadScope {
+	if (user?.role === 'ministry') return { kind: 'all' };
+	if (user?.role === 'planner' && user.municipalityCode !== null)
+		return { kind: 'municipality', code: user.municipalityCode };
+	if (user?.role === 'police' && user.policeDistrict !== null)
+		return { kind: 'policeDistrict', number: user.policeDistrict };
+	return { kind: 'none' };
+}
+
+/** Camera tiles: whoever may read some cameras; the tile SQL keeps to cameraReadScope. */
+const cameraTileReader: Rule = (user) => cameraReadScope(user).kind !== 'none';
+
 export const policy = {
 	/** The public map and public boundary tiles. */
 	'map.view': anyone,
@@ -45,7 +68,9 @@ export const policy = {
 	'users.list': admin,
 	'users.create': admin,
 	'users.update': admin,
-	'users.history': admin
+	'users.history': admin,
+	/** Scoped camera tiles (`cameras`, `camera-views`): rows filtered by cameraReadScope in the tile SQL. */
+	'cameras.tiles': cameraTileReader
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

@@ -1,6 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { TileCoord } from '$lib/tiles';
 import type { BoundaryDataset } from '../boundaries/store';
+import type { Action, CameraReadScope } from '../auth/policy';
+import { publicCameraFilter } from '../cameras/public';
+import { DEFAULT_LEVEL_TABLE } from '../../camera/density-levels';
 
 // Ground metres per tile pixel (4096 extent) at Denmark's latitude, halved: simplifying by
 // that much removes only detail the tile's grid would drop anyway.
@@ -10,16 +13,35 @@ export function simplifyTolerance(z: number): number {
 	return METRES_PER_TILE_PIXEL_Z0 / 2 ** z / 2;
 }
 
+export type TileDataset = BoundaryDataset | 'cameras';
+
+/** Who is asking and for what: the rows a non-public layer may show, and the layer's parameters. */
+export interface TileContext {
+	/** The viewer's camera scope from the policy; 'none' for public requests. */
+	scope: CameraReadScope;
+	/** Density level table of the view-band layers (`?levels=`). */
+	levelTable: string;
+}
+
 export interface TileLayer {
 	/** Name in the URL and the MVT layer name. */
 	name: string;
-	/** Table whose extent bounds the layer. */
+	/** Table whose extent bounds the layer (its `geom` column). */
 	table: string;
 	/** Dataset whose version goes into the ETag. */
-	dataset: BoundaryDataset;
-	/** Non-public layers are checked by the policy before rendering (accounts issue). */
+	dataset: TileDataset;
+	/** Further datasets the tiles depend on (the municipality → police district mapping that scopes rows). */
+	dependsOn?: TileDataset[];
+	/** Non-public layers are checked by the policy before rendering and filter rows by the viewer's scope. */
 	public: boolean;
-	query(t: TileCoord): RawBuilder<{ mvt: Buffer }>;
+	/** The policy action a non-public layer asks. */
+	action?: Action;
+	/** Takes `?levels=<level table id>`. */
+	levelTables?: boolean;
+	/** Below this zoom the layer is empty (answered 204 without a query). */
+	minZoom?: number;
+	/** Without a context, a non-public layer shows nothing. */
+	query(t: TileCoord, ctx?: TileContext): RawBuilder<{ mvt: Buffer }>;
 }
 
 /**
@@ -46,6 +68,70 @@ function boundaryTile(
 		SELECT ST_AsMVT(features.*, ${layer}, 4096, 'geom', 'fid') AS mvt FROM features WHERE geom IS NOT NULL
 	`;
 }
+
+const NO_CONTEXT: TileContext = { scope: { kind: 'none' }, levelTable: DEFAULT_LEVEL_TABLE };
+
+/** The viewer's scope as a condition on cameras `c` (see cameraReadScope in the policy). */
+function cameraScopeFilter(scope: CameraReadScope): RawBuilder<boolean> {
+	switch (scope.kind) {
+		case 'all':
+			return sql<boolean>`true`;
+		case 'municipality':
+			return sql<boolean>`(c.status = 'active' OR c.municipality_code = ${scope.code})`;
+		case 'policeDistrict':
+			return sql<boolean>`(c.status = 'active' OR c.municipality_code IN (
+				SELECT code FROM municipalities WHERE police_district = ${scope.number}))`;
+		case 'none':
+			return sql<boolean>`false`;
+	}
+}
+
+const TILE_BOUNDS = (t: TileCoord) => sql`
+	bounds AS (
+		SELECT ST_TileEnvelope(${t.z}, ${t.x}, ${t.y}) AS env,
+			ST_Transform(ST_TileEnvelope(${t.z}, ${t.x}, ${t.y}, margin => 64.0 / 4096), 25832) AS env_25832
+	)`;
+
+// Camera ids are UUIDs, which MVT feature ids (integers) cannot hold: they travel as the `id` /
+// `camera_id` attribute instead (MapLibre: promoteId).
+function cameraPointTile(
+	layer: string,
+	columns: RawBuilder<unknown>,
+	filter: RawBuilder<boolean>,
+	t: TileCoord
+) {
+	return sql<{ mvt: Buffer }>`
+		WITH ${TILE_BOUNDS(t)}, features AS (
+			SELECT ${columns}, ST_AsMVTGeom(ST_Transform(c.geom, 3857), bounds.env, 4096, 64, true) AS geom
+			FROM cameras c, bounds
+			WHERE c.geom && bounds.env_25832 AND ${filter}
+		)
+		SELECT ST_AsMVT(features.*, ${layer}, 4096, 'geom') AS mvt FROM features WHERE geom IS NOT NULL
+	`;
+}
+
+/** View polygons by density band (disjoint rings, one per level reached) of one level table. */
+function cameraBandTile(
+	layer: string,
+	columns: RawBuilder<unknown>,
+	filter: RawBuilder<boolean>,
+	levelTable: string,
+	t: TileCoord
+) {
+	return sql<{ mvt: Buffer }>`
+		WITH ${TILE_BOUNDS(t)}, features AS (
+			SELECT b.camera_id::text AS camera_id, b.level_id, b.min_ppm, ${columns},
+				ST_AsMVTGeom(ST_Transform(ST_Simplify(b.geom, ${simplifyTolerance(t.z)}), 3857), bounds.env, 4096, 64, true) AS geom
+			FROM camera_view_bands b
+			JOIN cameras c ON c.id = b.camera_id, bounds
+			WHERE b.level_table = ${levelTable} AND b.geom && bounds.env_25832 AND ${filter}
+		)
+		SELECT ST_AsMVT(features.*, ${layer}, 4096, 'geom') AS mvt FROM features WHERE geom IS NOT NULL
+	`;
+}
+
+// View bands are a few pixels wide below this zoom, and far too many for one tile.
+const VIEW_MIN_ZOOM = 12;
 
 export const tileLayers: Record<string, TileLayer> = {
 	municipalities: {
@@ -75,5 +161,55 @@ export const tileLayers: Record<string, TileLayer> = {
 		dataset: 'regions',
 		public: true,
 		query: (t) => boundaryTile('regions', 'regions', 'code', sql`f.code, f.name`, t)
+	},
+	cameras: {
+		name: 'cameras',
+		table: 'cameras',
+		dataset: 'cameras',
+		dependsOn: ['municipalities'],
+		public: false,
+		action: 'cameras.tiles',
+		query: (t, ctx = NO_CONTEXT) =>
+			cameraPointTile(
+				'cameras',
+				sql`c.id::text AS id, c.status, c.kind, c.owner_type, c.municipality_code`,
+				cameraScopeFilter(ctx.scope),
+				t
+			)
+	},
+	'camera-views': {
+		name: 'camera-views',
+		table: 'camera_view_bands',
+		dataset: 'cameras',
+		dependsOn: ['municipalities'],
+		public: false,
+		action: 'cameras.tiles',
+		levelTables: true,
+		minZoom: VIEW_MIN_ZOOM,
+		query: (t, ctx = NO_CONTEXT) =>
+			cameraBandTile('camera-views', sql`c.status, c.kind`, cameraScopeFilter(ctx.scope), ctx.levelTable, t)
+	},
+	'public-cameras': {
+		name: 'public-cameras',
+		table: 'cameras',
+		dataset: 'cameras',
+		public: true,
+		query: (t) =>
+			cameraPointTile(
+				'public-cameras',
+				sql`c.id::text AS id, c.kind, c.owner_type`,
+				publicCameraFilter('c'),
+				t
+			)
+	},
+	'public-camera-views': {
+		name: 'public-camera-views',
+		table: 'camera_view_bands',
+		dataset: 'cameras',
+		public: true,
+		levelTables: true,
+		minZoom: VIEW_MIN_ZOOM,
+		query: (t, ctx = NO_CONTEXT) =>
+			cameraBandTile('public-camera-views', sql`c.kind`, publicCameraFilter('c'), ctx.levelTable, t)
 	}
 };
