@@ -213,6 +213,19 @@ const matrix: MatrixRow[] = [
 			ministry: { own: 'allow', other: 'allow' },
 			admin: { own: 'deny', other: 'deny' }
 		}
+	},
+	{
+		action: 'cameras.public',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const page = await getPage(
+				(c) => `/offentlig?kommune=${c.municipality}`,
+				'data-testid="public-map"'
+			)(ctx);
+			const download = await ctx.api.get('/offentlig/kameraer.geojson', { maxRedirects: 0 });
+			return page === 'allow' && download.status() === 200 ? 'allow' : page;
+		},
+		expect: everyone('allow')
 	}
 ];
 

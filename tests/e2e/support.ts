@@ -1,6 +1,7 @@
 // Shared helpers for end-to-end tests: users in known scopes, created once in the e2e database
 // (the app has already seeded the demo boundaries before Playwright starts the tests).
 import type { APIRequestContext, Page } from '@playwright/test';
+import { sql } from 'kysely';
 import { createDb } from '../../src/lib/server/db/connect';
 import { createUser } from '../../src/lib/server/users/service';
 import type { Role } from '../../src/lib/server/db/schema';
@@ -100,4 +101,83 @@ export async function signInPage(page: Page, user: TestUser, password = PASSWORD
 	await page.getByLabel(/E-mail/).fill(user.email);
 	await page.getByLabel(/Adgangskode|Password/).fill(password);
 	await page.getByRole('button', { name: /Log ind|Sign in/ }).click();
+}
+
+/** Interior points from geodata/municipalities.csv (lon, lat): København (101) and Aalborg (851). */
+export const KØBENHAVN_SPOT: [number, number] = [12.602, 55.657];
+export const AALBORG_SPOT: [number, number] = [10.039, 57.109];
+
+export interface PublicMapCameras {
+	/** Active, owned by the municipality, 5 m east of KØBENHAVN_SPOT: public, and found there by the footage finder. */
+	active: { id: string; name: string };
+	/** Active but a private person's, in Frederiksberg: never public. */
+	private: { id: string; name: string };
+	/** A proposal in Frederiksberg: never public. */
+	proposed: { id: string; name: string };
+}
+
+/**
+ * The public map's and the footage finder's cameras, inserted once (by name) with explicit
+ * views: a 60 m disc around the camera with EN 62676-4 rings (identification to 10 m,
+ * recognition to 20, observation to 40, detection to 60). In service for 60 days, 30 days'
+ * retention.
+ */
+export async function ensurePublicMapCameras(): Promise<PublicMapCameras> {
+	const db = createDb(process.env.E2E_DATABASE_URL!, 1);
+	const fixtures = [
+		['active', 'E2E Rådhuspladsen', 101, 5, 'active', 'municipality'],
+		['private', 'E2E Privat indkørsel', 147, 0, 'active', 'private'],
+		['proposed', 'E2E Forslag Frederiksberg', 147, 40, 'proposed', 'municipality']
+	] as const;
+	try {
+		const cameras = {} as PublicMapCameras;
+		for (const [key, name, municipality, east, status, ownerType] of fixtures) {
+			const existing = await db
+				.selectFrom('cameras')
+				.select('id')
+				.where('name', '=', name)
+				.executeTakeFirst();
+			if (existing) {
+				cameras[key] = { id: existing.id, name };
+				continue;
+			}
+			const [lon, lat] = municipality === 101 ? KØBENHAVN_SPOT : [12.526, 55.682];
+			await db.transaction().execute(async (trx) => {
+				const { rows } = await sql<{ id: string }>`
+					INSERT INTO cameras (municipality_code, name, geom, mount_height_m, azimuth_deg, tilt_deg, hfov_deg,
+						resolution_px, max_range_m, kind, owner_type, operator_name, contact_email, contact_phone, purpose,
+						legal_basis, retention_days, status, proposed_on, active_from)
+					VALUES (${municipality}, ${name},
+						ST_Translate(ST_Transform(ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326), 25832), ${east}::float8, 0),
+						5, 0, 15, 360, 1920, 60, 'dome', ${ownerType}, ${`Drift af ${name}`}, 'tryghed@kk.example',
+						'+45 33 66 33 66', 'Tryghed på pladsen', '§ 2 a', 30, ${status}, current_date - 90,
+						CASE WHEN ${status}::text = 'active' THEN current_date - 60 END)
+					RETURNING id
+				`.execute(trx);
+				const id = rows[0].id;
+				const ring = (inner: number, outer: number) => sql`ST_Multi(
+					CASE WHEN ${inner}::float8 > 0
+						THEN ST_Difference(ST_Buffer(c.geom, ${outer}::float8), ST_Buffer(c.geom, ${inner}::float8))
+						ELSE ST_Buffer(c.geom, ${outer}::float8) END)`;
+				await sql`INSERT INTO camera_views (camera_id, view) SELECT id, ${ring(0, 60)} FROM cameras c WHERE id = ${id}`.execute(
+					trx
+				);
+				for (const [levelId, ppm, inner, outer] of [
+					['identification', 250, 0, 10],
+					['recognition', 125, 10, 20],
+					['observation', 62.5, 20, 40],
+					['detection', 25, 40, 60]
+				] as const) {
+					await sql`
+						INSERT INTO camera_view_bands (camera_id, level_table, level_id, min_ppm, geom)
+						SELECT id, 'en62676-4-2015', ${levelId}, ${ppm}, ${ring(inner, outer)} FROM cameras c WHERE id = ${id}
+					`.execute(trx);
+				}
+				cameras[key] = { id, name };
+			});
+		}
+		return cameras;
+	} finally {
+		await db.destroy();
+	}
 }

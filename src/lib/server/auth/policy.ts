@@ -70,7 +70,9 @@ export const policy = {
 	'users.update': admin,
 	'users.history': admin,
 	/** Scoped camera tiles (`cameras`, `camera-views`): rows filtered by cameraReadScope in the tile SQL. */
-	'cameras.tiles': cameraTileReader
+	'cameras.tiles': cameraTileReader,
+	/** The public camera map, its tiles and downloads: active cameras of non-private owners. */
+	'cameras.public': anyone
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;
