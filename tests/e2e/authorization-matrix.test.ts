@@ -226,6 +226,23 @@ const matrix: MatrixRow[] = [
 			return page === 'allow' && download.status() === 200 ? 'allow' : page;
 		},
 		expect: everyone('allow')
+	},
+	{
+		// A spot in the municipality: København lies in the police reviewer's district, Aalborg not.
+		action: 'footage.search',
+		scopes: ['own', 'other'],
+		probe: getPage((c) => {
+			const [lon, lat] = c.municipality === 101 ? [12.602, 55.657] : [10.039, 57.109];
+			const at = new Date(Date.now() - 86_400_000).toISOString().slice(0, 16);
+			return `/politi/optagelser?sog=1&where=point&lon=${lon}&lat=${lat}&when=at&at=${at}`;
+		}, 'data-testid="footage-results"'),
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'deny', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
 	}
 ];
 

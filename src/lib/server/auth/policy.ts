@@ -7,7 +7,9 @@ export type Resource =
 	| { type: 'public' }
 	| { type: 'municipality'; code: number; policeDistrict: number | null }
 	| { type: 'user'; id: string }
-	| { type: 'self' };
+	| { type: 'self' }
+	/** A police district as the place a search covers. */
+	| { type: 'policeDistrict'; number: number | null };
 
 type Rule = (user: SessionUser | null, resource: Resource) => boolean;
 
@@ -53,6 +55,19 @@ export function cameraReadScope(user: SessionUser | null): CameraReadScope {
 /** Camera tiles: whoever may read some cameras; the tile SQL keeps to cameraReadScope. */
 const cameraTileReader: Rule = (user) => cameraReadScope(user).kind !== 'none';
 
+/**
+ * The footage finder answers an investigative question (who may hold footage of this place and
+ * time), so only police reviewers, for places in their own district: every municipality the spot
+ * meets, or the district itself. Ministry reviewers assess rules nationally and have no use for
+ * incident footage, so they are not let in either.
+ */
+const footageSearcher: Rule = (user, resource) => {
+	if (user?.role !== 'police' || user.policeDistrict === null) return false;
+	if (resource.type === 'policeDistrict') return resource.number === user.policeDistrict;
+	if (resource.type === 'municipality') return resource.policeDistrict === user.policeDistrict;
+	return false;
+};
+
 export const policy = {
 	/** The public map and public boundary tiles. */
 	'map.view': anyone,
@@ -72,7 +87,9 @@ export const policy = {
 	/** Scoped camera tiles (`cameras`, `camera-views`): rows filtered by cameraReadScope in the tile SQL. */
 	'cameras.tiles': cameraTileReader,
 	/** The public camera map, its tiles and downloads: active cameras of non-private owners. */
-	'cameras.public': anyone
+	'cameras.public': anyone,
+	/** Find cameras that may hold footage of a place and time. */
+	'footage.search': footageSearcher
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;
