@@ -54,7 +54,29 @@ function boundaryImporter(kind: BoundaryKind): Importer {
 const importers: Record<string, Importer> = {
 	municipalities: boundaryImporter('municipalities'),
 	'police-districts': boundaryImporter('police-districts'),
-	regions: boundaryImporter('regions')
+	regions: boundaryImporter('regions'),
+	buildings: {
+		summary: 'add building footprints (the obstacles that cut camera views) from a GeoJSON file',
+		usage: 'FILE [--srs CRS] [--replace]',
+		options: { srs: { type: 'string' }, replace: { type: 'boolean' } },
+		optionHelp: [
+			'--srs CRS   coordinate system of FILE, overriding its "crs" member: CRS84, EPSG:4326, EPSG:4258,',
+			'            EPSG:25832 or EPSG:25833 (default: the file\'s "crs", else CRS84)',
+			'--replace   buildings: delete every stored building first (default: add to them)'
+		],
+		async run(db, positionals, values) {
+			if (positionals.length !== 1) throw new UsageError('buildings needs exactly one FILE');
+			const { importBuildings, formatBuildingImportReport } =
+				await import('../../src/lib/server/buildings/import');
+			const report = await importBuildings(db, {
+				path: positionals[0],
+				srs: typeof values.srs === 'string' ? values.srs : undefined,
+				replace: values.replace === true,
+				actor: cliActor()
+			});
+			console.log(formatBuildingImportReport(report));
+		}
+	}
 };
 
 function usage(): string {
