@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { levelTable } from '../../src/lib/camera/density-levels';
-import type { CameraGeometryInput, PolygonRings, Ring } from '../../src/lib/camera/types';
+import type { CameraGeometryInput, PolygonRings, Position, Ring } from '../../src/lib/camera/types';
 import {
 	ARC_STEP_DEG,
 	cameraSweep,
@@ -8,6 +8,7 @@ import {
 	panSpanDeg,
 	unitArc
 } from '../../src/lib/camera/view-geometry';
+import { fromUtm32, ringsToLonLat, toUtm32 } from '../../src/lib/geo/projection';
 
 const X = 724_000;
 const Y = 6_175_000;
@@ -251,5 +252,40 @@ describe('view geometry of domes and PTZ cameras', () => {
 		expect(ptz.view).toHaveLength(2);
 		// 2·tan(15°) spreads 1920 px thinly: level 2 (40 ppm) lasts to 89.6 m, beyond the 50 m range.
 		expect(ptz.bands.map((b) => b.levelId)).toEqual(['level-4', 'level-3', 'level-2']);
+	});
+});
+
+describe('projection for the planning map', () => {
+	it('converts lon/lat to EPSG:25832 as PostGIS does, and back', () => {
+		// ST_Transform(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 25832) in PostGIS 3.3 / PROJ 9
+		const cases: [Position, Position][] = [
+			[
+				[12.568, 55.676],
+				[724333.6481445499, 6175791.929947535]
+			],
+			[
+				[9.918, 57.048],
+				[555693.7619726985, 6323103.479737895]
+			]
+		];
+		for (const [lonLat, utm] of cases) {
+			const [x, y] = toUtm32(lonLat);
+			expect(x).toBeCloseTo(utm[0], 3);
+			expect(y).toBeCloseTo(utm[1], 3);
+			const [lon, lat] = fromUtm32(utm);
+			expect(lon).toBeCloseTo(lonLat[0], 9);
+			expect(lat).toBeCloseTo(lonLat[1], 9);
+		}
+	});
+
+	it('turns a view computed in metres into lon/lat rings for the map', () => {
+		const [x, y] = toUtm32([12.568, 55.676]);
+		const view = cameraViewGeometry(camera({ x, y }), levelTable()).view!;
+		const rings = ringsToLonLat(view);
+		expect(rings[0]).toHaveLength(view[0].length);
+		for (const [lon, lat] of rings[0]) {
+			expect(Math.abs(lon - 12.568)).toBeLessThan(0.001);
+			expect(Math.abs(lat - 55.676)).toBeLessThan(0.001);
+		}
 	});
 });
