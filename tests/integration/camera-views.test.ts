@@ -523,6 +523,9 @@ describe('previewCameraView', () => {
 		await expect(previewCameraView(testDb(), defaults, 'nope')).rejects.toThrow(
 			/Unknown density level table/
 		);
+		await expect(
+			previewCameraView(testDb(), { ...defaults, hfovDeg: Number.NaN }, 'seven-level')
+		).rejects.toThrow(/hfovDeg/);
 	});
 });
 

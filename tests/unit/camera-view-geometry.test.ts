@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { levelTable } from '../../src/lib/camera/density-levels';
-import type { CameraGeometryInput, PolygonRings, Position, Ring } from '../../src/lib/camera/types';
+import {
+	cameraGeometryInputSchema,
+	type CameraGeometryInput,
+	type PolygonRings,
+	type Position,
+	type Ring
+} from '../../src/lib/camera/types';
 import {
 	ARC_STEP_DEG,
 	cameraSweep,
@@ -287,5 +293,30 @@ describe('projection for the planning map', () => {
 			expect(Math.abs(lon - 12.568)).toBeLessThan(0.001);
 			expect(Math.abs(lat - 55.676)).toBeLessThan(0.001);
 		}
+	});
+});
+
+describe('placement input', () => {
+	it('accepts a placement within the cameras table’s limits', () => {
+		expect(cameraGeometryInputSchema.parse(camera())).toEqual(camera());
+		const ptz = camera({ kind: 'ptz', panMinDeg: 300, panMaxDeg: 60 });
+		expect(cameraGeometryInputSchema.parse(ptz)).toEqual(ptz);
+	});
+
+	it.each([
+		[{ x: Number.NaN }, 'x'],
+		[{ y: 55.676 }, 'y'],
+		[{ mountHeightM: 0 }, 'mountHeightM'],
+		[{ azimuthDeg: 360 }, 'azimuthDeg'],
+		[{ tiltDeg: -1 }, 'tiltDeg'],
+		[{ hfovDeg: 0 }, 'hfovDeg'],
+		[{ resolutionPx: 1920.5 }, 'resolutionPx'],
+		[{ maxRangeM: 2500 }, 'maxRangeM'],
+		[{ kind: 'ptz' }, 'panMinDeg'],
+		[{ panMinDeg: 10, panMaxDeg: 20 }, 'panMinDeg']
+	] as [Partial<CameraGeometryInput>, string][])('refuses %o, naming %s', (overrides, field) => {
+		const result = cameraGeometryInputSchema.safeParse(camera(overrides));
+		expect(result.success).toBe(false);
+		expect(result.error!.issues[0].path).toEqual([field]);
 	});
 });

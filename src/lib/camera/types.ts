@@ -1,5 +1,6 @@
 // Input and output shapes of the camera view geometry, shared by the browser (planning map) and
 // the server (stored views, previews). Positions and rings are EPSG:25832 metres.
+import { z } from 'zod';
 
 export type ViewCameraKind = 'fixed' | 'dome' | 'ptz';
 
@@ -24,6 +25,26 @@ export interface CameraGeometryInput {
 	panMinDeg?: number | null;
 	panMaxDeg?: number | null;
 }
+
+/** Checks a placement (e.g. one sent by the planning map) against the cameras table's limits. */
+export const cameraGeometryInputSchema = z
+	.object({
+		x: z.number().min(150_000).max(1_050_000),
+		y: z.number().min(5_850_000).max(6_550_000),
+		mountHeightM: z.number().gt(0).max(100),
+		azimuthDeg: z.number().min(0).lt(360),
+		tiltDeg: z.number().min(0).max(90),
+		hfovDeg: z.number().gt(0).max(360),
+		resolutionPx: z.number().int().min(160).max(20_000),
+		maxRangeM: z.number().gt(0).max(2000),
+		kind: z.enum(['fixed', 'dome', 'ptz']),
+		panMinDeg: z.number().min(0).max(360).nullish(),
+		panMaxDeg: z.number().min(0).max(360).nullish()
+	})
+	.refine((c) => (c.kind === 'ptz') === (c.panMinDeg != null && c.panMaxDeg != null), {
+		message: 'a PTZ camera needs panMinDeg and panMaxDeg, and only a PTZ camera has them',
+		path: ['panMinDeg']
+	}) satisfies z.ZodType<CameraGeometryInput>;
 
 /** [easting, northing] in EPSG:25832. */
 export type Position = [number, number];

@@ -18,7 +18,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect';
 import { levelTable, levelTables } from '../../camera/density-levels';
-import type { CameraGeometryInput } from '../../camera/types';
+import { cameraGeometryInputSchema, type CameraGeometryInput } from '../../camera/types';
 
 /** [minX, minY, maxX, maxY] in EPSG:25832. */
 export type Bbox25832 = [number, number, number, number];
@@ -225,7 +225,8 @@ export async function recomputeViewsNear(db: Db, area: Bbox25832 | GeoJsonGeomet
 
 /**
  * The view, blind zone and bands of one level table for an unsaved placement, occluded by the
- * stored buildings, as GeoJSON in EPSG:4326 (7 decimals, about 1 cm). One query.
+ * stored buildings, as GeoJSON in EPSG:4326 (7 decimals, about 1 cm). One query. Throws a ZodError
+ * for a placement outside the cameras table's limits, an Error for an unknown level table.
  */
 export async function previewCameraView(
 	db: Db,
@@ -233,6 +234,7 @@ export async function previewCameraView(
 	levelTableId: string
 ): Promise<CameraViewPreview> {
 	const levels = levelRows([levelTable(levelTableId)]);
+	camera = cameraGeometryInputSchema.parse(camera);
 	const source = sql`
 		SELECT ${PREVIEW_ID}::uuid AS id, ST_SetSRID(ST_MakePoint(${camera.x}::float8, ${camera.y}::float8), 25832) AS pos,
 			${camera.mountHeightM}::float8 AS mount_height_m, ${camera.azimuthDeg}::float8 AS azimuth_deg,
