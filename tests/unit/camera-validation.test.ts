@@ -6,7 +6,7 @@ import {
 	positionSchema,
 	statusChangeSchema
 } from '../../src/lib/server/cameras/validation';
-import { LEGAL_BASES, hfovFromLens, panSweepDeg } from '../../src/lib/camera/register';
+import { LEGAL_BASES, hfovFromLens } from '../../src/lib/camera/register';
 
 /** A complete, valid form submission as the browser sends it: every value a string. */
 function form(overrides: Record<string, string> = {}): Record<string, string> {
@@ -276,15 +276,14 @@ describe('PTZ pan range', () => {
 		});
 	});
 
-	it('is kept for PTZ, may wrap through north, and must not be empty or out of range', () => {
+	it('is kept for PTZ, may wrap through north or be the full circle, and must be within 0–360', () => {
 		expect(newCameraSchema.parse(form({ kind: 'ptz', panMinDeg: '300', panMaxDeg: '60' }))).toMatchObject({
 			panMinDeg: 300,
 			panMaxDeg: 60
 		});
-		expect(panSweepDeg(300, 60)).toBe(120);
-		expect(panSweepDeg(0, 360)).toBe(360);
-		expect(errorsOf(newCameraSchema, form({ kind: 'ptz', panMinDeg: '90', panMaxDeg: '90' }))).toEqual({
-			panMaxDeg: 'The pan range cannot be empty.'
+		expect(newCameraSchema.parse(form({ kind: 'ptz', panMinDeg: '0', panMaxDeg: '360' }))).toMatchObject({
+			panMinDeg: 0,
+			panMaxDeg: 360
 		});
 		expect(errorsOf(newCameraSchema, form({ kind: 'ptz', panMinDeg: '-5', panMaxDeg: '400' }))).toEqual({
 			panMinDeg: 'Must be between 0 and 360.',

@@ -62,13 +62,4 @@ export function hfovFromLens(focalLengthMm: number, sensorWidthMm: number): numb
 	return (2 * Math.atan(sensorWidthMm / (2 * focalLengthMm)) * 180) / Math.PI;
 }
 
-/**
- * A PTZ camera pans clockwise from `panMinDeg` to `panMaxDeg` (degrees from north, 0–360); the
- * range wraps through north when the maximum is smaller, so 300 → 60 is a 120° sweep and 0 → 360
- * the full circle.
- */
-export function panSweepDeg(panMinDeg: number, panMaxDeg: number): number {
-	return panMaxDeg > panMinDeg ? panMaxDeg - panMinDeg : panMaxDeg + 360 - panMinDeg;
-}
-
 export const CAMERAS_PAGE_SIZE = 25;

@@ -1,6 +1,7 @@
 // The one place where permissions are decided. Every page, form action, endpoint and tile layer
 // that exposes non-public data asks `can` (usually through `guard`). Scope always comes from the
 // resource as loaded on the server (a municipality's police district, say), never from the client.
+import type { CameraStatus, OwnerType } from '../db/schema';
 import type { SessionUser } from './session';
 
 export type Resource =
@@ -8,6 +9,14 @@ export type Resource =
 	| { type: 'municipality'; code: number; policeDistrict: number | null }
 	| { type: 'user'; id: string }
 	| { type: 'self' }
+	/** A stored camera (or one about to be stored), with its municipality's police district. */
+	| {
+			type: 'camera';
+			municipalityCode: number;
+			policeDistrict: number | null;
+			status: CameraStatus;
+			ownerType: OwnerType;
+	  }
 	/** A police district as the place a search covers. */
 	| { type: 'policeDistrict'; number: number | null };
 
@@ -52,6 +61,47 @@ export function cameraReadScope(user: SessionUser | null): CameraReadScope {
 	return { kind: 'none' };
 }
 
+const cameraReader: Rule = (user) => ['planner', 'police', 'ministry'].includes(user?.role ?? '');
+
+const cameraRead: Rule = (user, resource) => {
+	if (resource.type !== 'camera') return false;
+	const scope = cameraReadScope(user);
+	switch (scope.kind) {
+		case 'none':
+			return false;
+		case 'all':
+			return true;
+		case 'municipality':
+			return resource.status === 'active' || resource.municipalityCode === scope.code;
+		case 'policeDistrict':
+			return resource.status === 'active' || resource.policeDistrict === scope.number;
+	}
+};
+
+/** The camera's municipal scope: its own planners, its district's police, ministry reviewers. */
+const cameraMunicipalScope: Rule = (user, resource) =>
+	resource.type === 'camera' &&
+	municipalScope(user, {
+		type: 'municipality',
+		code: resource.municipalityCode,
+		policeDistrict: resource.policeDistrict
+	});
+
+/** Planners of the camera's municipality (for creation: of the municipality it would lie in). */
+const cameraPlanner: Rule = (user, resource) => {
+	if (user?.role !== 'planner' || user.municipalityCode === null) return false;
+	if (resource.type === 'camera') return resource.municipalityCode === user.municipalityCode;
+	if (resource.type === 'municipality') return resource.code === user.municipalityCode;
+	return false;
+};
+
+/** Police reviewers of the district the camera's municipality lies in. */
+const cameraDistrictPolice: Rule = (user, resource) =>
+	user?.role === 'police' &&
+	resource.type === 'camera' &&
+	resource.policeDistrict !== null &&
+	user.policeDistrict === resource.policeDistrict;
+
 /** Camera tiles: whoever may read some cameras; the tile SQL keeps to cameraReadScope. */
 const cameraTileReader: Rule = (user) => cameraReadScope(user).kind !== 'none';
 
@@ -84,6 +134,24 @@ export const policy = {
 	'users.create': admin,
 	'users.update': admin,
 	'users.history': admin,
+	/** The camera register list (its rows are filtered by cameraReadScope). */
+	'camera.list': cameraReader,
+	/** One camera's details and view; active cameras are visible to every camera reader. */
+	'camera.view': cameraRead,
+	/** One camera's audit history. */
+	'camera.history': cameraMunicipalScope,
+	/** Propose a new camera; the resource is where it would lie (a municipality or camera). */
+	'camera.create': cameraPlanner,
+	/** Edit a camera's description. */
+	'camera.update': cameraPlanner,
+	/** Move a camera; checked for both the old and the new position. */
+	'camera.move': cameraPlanner,
+	/** Put an approved camera into service (approved → active). */
+	'camera.activate': cameraPlanner,
+	/** Take a camera out of service for good. */
+	'camera.decommission': cameraPlanner,
+	/** The police review: approve a proposal (proposed → approved) or send it back. */
+	'camera.review': cameraDistrictPolice,
 	/** Scoped camera tiles (`cameras`, `camera-views`): rows filtered by cameraReadScope in the tile SQL. */
 	'cameras.tiles': cameraTileReader,
 	/** The public camera map, its tiles and downloads: active cameras of non-private owners. */

@@ -295,7 +295,8 @@ function readFields(raw: Raw, ctx: Ctx): CameraFields | null {
 		issue(ctx, 'hfovDeg', 'cameras.error.hfovOrLens');
 	}
 
-	// Only a PTZ camera has a pan range; values left in the form for other kinds are dropped.
+	// Only a PTZ camera has a pan range (clockwise from min to max, wrapping through north; equal
+	// ends are the full circle, as in camera/view-geometry.ts); values left for other kinds are dropped.
 	let panMinDeg: number | null = null;
 	let panMaxDeg: number | null = null;
 	if (kind === 'ptz') {
@@ -304,10 +305,6 @@ function readFields(raw: Raw, ctx: Ctx): CameraFields | null {
 		else panMinDeg = number(ctx, raw, 'panMinDeg', { min: 0, max: 360 });
 		if (text(raw, 'panMaxDeg') === '') issue(ctx, 'panMaxDeg', panMissing);
 		else panMaxDeg = number(ctx, raw, 'panMaxDeg', { min: 0, max: 360 });
-		if (panMinDeg !== null && panMaxDeg !== null && panMinDeg % 360 === panMaxDeg % 360) {
-			issue(ctx, 'panMaxDeg', 'cameras.error.panEmpty');
-			panMaxDeg = null;
-		}
 	}
 
 	const required: unknown[] = [
