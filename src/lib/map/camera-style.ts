@@ -27,7 +27,7 @@ export const DENSITY_STOPS: [number, string][] = [
 	[1000, '#4a0000']
 ];
 
-/** Views are only served from this zoom (see the tile layers). */
+/** View bands are a few pixels wide below this zoom, and far too many for one tile: not served. */
 export const VIEW_MIN_ZOOM = 12;
 
 export interface CameraOverlayOptions {

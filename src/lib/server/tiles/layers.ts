@@ -4,6 +4,7 @@ import type { BoundaryDataset } from '../boundaries/store';
 import type { Action, CameraReadScope } from '../auth/policy';
 import { publicCameraFilter } from '../cameras/public';
 import { DEFAULT_LEVEL_TABLE } from '../../camera/density-levels';
+import { VIEW_MIN_ZOOM } from '../../map/camera-style';
 
 // Ground metres per tile pixel (4096 extent) at Denmark's latitude, halved: simplifying by
 // that much removes only detail the tile's grid would drop anyway.
@@ -86,7 +87,8 @@ function cameraScopeFilter(scope: CameraReadScope): RawBuilder<boolean> {
 	}
 }
 
-const TILE_BOUNDS = (t: TileCoord) => sql`
+/** The `bounds` CTE of the usual tile shape (see boundaryTile). */
+const boundsCte = (t: TileCoord) => sql`
 	bounds AS (
 		SELECT ST_TileEnvelope(${t.z}, ${t.x}, ${t.y}) AS env,
 			ST_Transform(ST_TileEnvelope(${t.z}, ${t.x}, ${t.y}, margin => 64.0 / 4096), 25832) AS env_25832
@@ -101,7 +103,7 @@ function cameraPointTile(
 	t: TileCoord
 ) {
 	return sql<{ mvt: Buffer }>`
-		WITH ${TILE_BOUNDS(t)}, features AS (
+		WITH ${boundsCte(t)}, features AS (
 			SELECT ${columns}, ST_AsMVTGeom(ST_Transform(c.geom, 3857), bounds.env, 4096, 64, true) AS geom
 			FROM cameras c, bounds
 			WHERE c.geom && bounds.env_25832 AND ${filter}
@@ -119,7 +121,7 @@ function cameraBandTile(
 	t: TileCoord
 ) {
 	return sql<{ mvt: Buffer }>`
-		WITH ${TILE_BOUNDS(t)}, features AS (
+		WITH ${boundsCte(t)}, features AS (
 			SELECT b.camera_id::text AS camera_id, b.level_id, b.min_ppm, ${columns},
 				ST_AsMVTGeom(ST_Transform(ST_Simplify(b.geom, ${simplifyTolerance(t.z)}), 3857), bounds.env, 4096, 64, true) AS geom
 			FROM camera_view_bands b
@@ -129,9 +131,6 @@ function cameraBandTile(
 		SELECT ST_AsMVT(features.*, ${layer}, 4096, 'geom') AS mvt FROM features WHERE geom IS NOT NULL
 	`;
 }
-
-// View bands are a few pixels wide below this zoom, and far too many for one tile.
-const VIEW_MIN_ZOOM = 12;
 
 export const tileLayers: Record<string, TileLayer> = {
 	municipalities: {
