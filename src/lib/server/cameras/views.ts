@@ -212,14 +212,15 @@ function areaSql(area: Bbox25832 | GeoJsonGeometry25832): RawBuilder<unknown> {
 }
 
 /**
- * Recomputes the views of every camera whose view could reach the area (within its max_range_m),
- * e.g. after buildings there changed; returns the number of cameras computed.
+ * Recomputes the views of every camera whose view could reach the area (within its max_range_m,
+ * which the cameras table caps at 2 km so the index can find them), e.g. after buildings there
+ * changed; returns the number of cameras computed.
  */
 export async function recomputeViewsNear(db: Db, area: Bbox25832 | GeoJsonGeometry25832): Promise<number> {
 	return storeViews(
 		db,
 		sql`SELECT ${cameraColumns} FROM cameras c, (SELECT ${areaSql(area)} AS geom) a
-			WHERE ST_DWithin(c.geom, a.geom, c.max_range_m)`
+			WHERE c.geom && ST_Expand(a.geom, 2000) AND ST_DWithin(c.geom, a.geom, c.max_range_m)`
 	);
 }
 
