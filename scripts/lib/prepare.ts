@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedDemoBoundariesIfEmpty } from '../../src/lib/server/boundaries/demo';
+import { seedDemoBuildingsIfEmpty } from '../../src/lib/server/buildings/demo';
 import { createDb } from '../../src/lib/server/db/connect';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { seedDemoUsers, type DemoLogin } from '../../src/lib/server/users/demo';
@@ -29,6 +30,9 @@ export async function prepareDatabase(log = (m: string) => console.error(m)): Pr
 			log(
 				'These demo boundaries are approximate; `npm run import -- municipalities FILE` loads the official DAGI ones.'
 			);
+		}
+		if (await seedDemoBuildingsIfEmpty(db, { geodataDir: join(projectRoot, 'geodata') })) {
+			log('Loaded synthetic demo buildings (obstacles that cut camera views) in København and Aalborg.');
 		}
 		if (demo) printDemoLogins(await seedDemoUsers(db), log);
 	} finally {
