@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { startApp } from '../bench/app-server';
 import { benchAuth } from '../bench/auth';
 import { benchBoundaryTiles } from '../bench/boundary-tiles';
+import { benchCameraTiles } from '../bench/camera-tiles';
+import { generateCameras } from '../bench/generate-cameras';
+import { recomputeCameraViews } from '../../src/lib/server/cameras/views';
+import { seedDemoBuildingsIfEmpty } from '../../src/lib/server/buildings/demo';
 import { formatTiming } from '../bench/stats';
 import { loadDemoBoundaries } from '../../src/lib/server/boundaries/demo';
 import { importBoundaries } from '../../src/lib/server/boundaries/geojson-import';
@@ -35,6 +39,18 @@ async function main() {
 			await loadDemoBoundaries(db);
 			boundaries = 'demo (generated)';
 		}
+		await seedDemoBuildingsIfEmpty(db, { geodataDir: join(projectRoot, 'geodata') });
+		const cameraCount = Number(process.env.BENCH_CAMERAS ?? 100_000);
+		let started = performance.now();
+		const generated = await generateCameras(db, cameraCount);
+		const generateMs = Math.round(performance.now() - started);
+		started = performance.now();
+		const computed = await recomputeCameraViews(db, 'all');
+		const viewsMs = Math.round(performance.now() - started);
+		console.log(
+			`Cameras: generated ${generated} in ${generateMs} ms; views and bands for ${computed} computed and stored in ${viewsMs} ms`
+		);
+
 		const app = await startApp(url);
 		try {
 			console.log(`Boundary tiles (municipalities, ${boundaries}), ${cpus().length} cores:`);
@@ -57,11 +73,30 @@ async function main() {
 			console.log(formatTiming('z12 tile over HTTP, anonymous', auth.tileAnonymous));
 			console.log(formatTiming('z12 tile over HTTP, with a session', auth.tileWithSession));
 
+			const cameraTiles = await benchCameraTiles(db, app.origin);
+			console.log(`\nCamera tiles (${generated} cameras, ministry scope):`);
+			for (const r of cameraTiles) {
+				const label = `${r.layer} z${r.zoom}`;
+				console.log(formatTiming(`${label} via app (HTTP, ${r.tiles} tiles, ~${r.meanBytes} B)`, r.http));
+				console.log(formatTiming(`${label} raw tile SQL in PostGIS`, r.sql));
+			}
+
 			mkdirSync(join(projectRoot, 'bench-results'), { recursive: true });
 			const out = join(projectRoot, 'bench-results', 'foundation.json');
 			writeFileSync(
 				out,
-				JSON.stringify({ date: new Date().toISOString(), boundaries, tiles, auth }, null, 2)
+				JSON.stringify(
+					{
+						date: new Date().toISOString(),
+						boundaries,
+						tiles,
+						auth,
+						cameras: { generated, generateMs, computed, viewsMs },
+						cameraTiles
+					},
+					null,
+					2
+				)
 			);
 			console.log(`\nWritten to ${out}`);
 		} finally {
