@@ -9,8 +9,11 @@ import {
 	OTHER_MUNICIPALITY,
 	OWN_MUNICIPALITY,
 	USERS,
+	cameraForm,
+	createTestCamera,
 	ensureTestUsers,
 	formHeaders,
+	pointIn,
 	signInRequest,
 	type TestUser
 } from './support';
@@ -191,6 +194,170 @@ const matrix: MatrixRow[] = [
 		scopes: ['own'],
 		probe: getPage((c) => `/admin/users/${c.ids.planner}`, 'data-testid="audit-history"'),
 		expect: adminOnly
+	},
+	{
+		action: 'camera.list',
+		scopes: ['own'],
+		probe: getPage(() => '/kameraer', 'data-testid="camera-register"'),
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'allow' },
+			police: { own: 'allow' },
+			ministry: { own: 'allow' },
+			admin: { own: 'deny' }
+		}
+	},
+	{
+		// A proposal: readable in one's own scope only. Active cameras, readable everywhere, are
+		// covered by the read checks in cameras.test.ts.
+		action: 'camera.view',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const camera = await createTestCamera(ctx.municipality, 'proposed');
+			return getPage(() => `/kameraer/${camera.id}`, 'data-testid="camera-detail"')(ctx);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'allow', other: 'allow' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		action: 'camera.history',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const camera = await createTestCamera(ctx.municipality, 'proposed');
+			return getPage(() => `/kameraer/${camera.id}`, 'data-testid="camera-history"')(ctx);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'allow', other: 'allow' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		// The municipality comes from the position: a planner placing a camera in another
+		// municipality is refused (403, with the reason next to the position).
+		action: 'camera.create',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const at = await pointIn(ctx.municipality);
+			const response = await ctx.api.post('/kameraer/ny', {
+				headers: formHeaders(ctx.baseURL),
+				form: cameraForm({ name: 'Matrix camera', lon: String(at.lon), lat: String(at.lat) }),
+				maxRedirects: 0
+			});
+			const location = response.headers()['location'];
+			return observe(response.status(), location, () => /^\/kameraer\/[0-9a-f-]{36}$/.test(location ?? ''));
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'deny', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		action: 'camera.update',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const camera = await createTestCamera(ctx.municipality, 'proposed');
+			return postForm(
+				() => `/kameraer/${camera.id}?/update`,
+				() => cameraForm({ name: 'Matrix update' }),
+				'data-testid="camera-done"'
+			)(ctx);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'deny', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		action: 'camera.move',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const camera = await createTestCamera(ctx.municipality, 'proposed');
+			return postForm(
+				() => `/kameraer/${camera.id}?/move`,
+				() => ({ positionCrs: 'EPSG:4326', lon: String(camera.lon), lat: String(camera.lat) }),
+				'data-testid="camera-done"'
+			)(ctx);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'deny', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		action: 'camera.review',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const camera = await createTestCamera(ctx.municipality, 'proposed');
+			return postForm(
+				() => `/kameraer/${camera.id}?/status`,
+				() => ({ status: 'approved' }),
+				'data-testid="camera-done"'
+			)(ctx);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'deny', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		action: 'camera.activate',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const camera = await createTestCamera(ctx.municipality, 'approved');
+			return postForm(
+				() => `/kameraer/${camera.id}?/status`,
+				() => ({ status: 'active' }),
+				'data-testid="camera-done"'
+			)(ctx);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'deny', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		// An active camera, which every camera reader may see: only the planners of its own
+		// municipality may take it out of service.
+		action: 'camera.decommission',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const camera = await createTestCamera(ctx.municipality, 'active');
+			return postForm(
+				() => `/kameraer/${camera.id}?/decommission`,
+				() => ({}),
+				'data-testid="camera-done"'
+			)(ctx);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'deny', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
 	},
 	{
 		// Scoped camera tiles: a request without a session is 401 (sign in), not a redirect to a

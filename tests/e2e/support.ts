@@ -181,3 +181,69 @@ export async function ensurePublicMapCameras(): Promise<PublicMapCameras> {
 		await db.destroy();
 	}
 }
+
+/** A point inside a municipality (WGS84), for camera forms that must land there. */
+export async function pointIn(municipality: number): Promise<{ lon: number; lat: number }> {
+	const db = createDb(process.env.E2E_DATABASE_URL!, 1);
+	try {
+		const result = await sql<{ lon: number; lat: number }>`
+			SELECT ST_X(p) AS lon, ST_Y(p) AS lat
+			FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 4326) AS p FROM municipalities WHERE code = ${municipality}) q
+		`.execute(db);
+		return result.rows[0];
+	} finally {
+		await db.destroy();
+	}
+}
+
+export type TestCameraStatus = 'proposed' | 'approved' | 'active' | 'decommissioned';
+
+/**
+ * A camera fixture inserted straight into the e2e database (no computed view), in a given
+ * municipality and status, with the dates that status implies. A fresh one per call, so probes
+ * that change a camera's status never meet each other's leftovers.
+ */
+export async function createTestCamera(
+	municipality: number,
+	status: TestCameraStatus = 'proposed',
+	name = `E2E ${status} ${municipality} ${crypto.randomUUID().slice(0, 8)}`
+): Promise<{ id: string; name: string; lon: number; lat: number }> {
+	const db = createDb(process.env.E2E_DATABASE_URL!, 1);
+	try {
+		const result = await sql<{ id: string; lon: number; lat: number }>`
+			INSERT INTO cameras (municipality_code, name, geom, mount_height_m, azimuth_deg, tilt_deg, hfov_deg,
+				resolution_px, max_range_m, kind, owner_type, operator_name, purpose, legal_basis, retention_days,
+				status, proposed_on, approved_on, active_from, decommissioned_on)
+			SELECT code, ${name}, ST_PointOnSurface(geom), 5, 90, 15, 80, 1920, 40, 'fixed', 'municipality',
+				'E2E Kommune', 'E2E fixture', '§ 2 a', 30, ${status}::text, current_date - 30,
+				CASE WHEN ${status}::text <> 'proposed' THEN current_date - 20 END,
+				CASE WHEN ${status}::text IN ('active', 'decommissioned') THEN current_date - 10 END,
+				CASE WHEN ${status}::text = 'decommissioned' THEN current_date - 1 END
+			FROM municipalities WHERE code = ${municipality}
+			RETURNING id, ST_X(ST_Transform(geom, 4326)) AS lon, ST_Y(ST_Transform(geom, 4326)) AS lat
+		`.execute(db);
+		return { ...result.rows[0], name };
+	} finally {
+		await db.destroy();
+	}
+}
+
+/** A complete, valid camera description as the create and edit forms send it. */
+export function cameraForm(overrides: Record<string, string> = {}): Record<string, string> {
+	return {
+		name: 'E2E camera',
+		kind: 'fixed',
+		mountHeightM: '5',
+		azimuthDeg: '90',
+		tiltDeg: '15',
+		hfovDeg: '80',
+		resolutionPx: '1920',
+		maxRangeM: '40',
+		ownerType: 'municipality',
+		operatorName: 'E2E Kommune',
+		purpose: 'E2E fixture',
+		legalBasis: '§ 2 a',
+		retentionDays: '30',
+		...overrides
+	};
+}

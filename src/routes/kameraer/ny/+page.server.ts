@@ -1,0 +1,40 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { guard } from '$lib/server/auth/guard';
+import { auditActor } from '$lib/server/audit/actor';
+import { createCamera } from '$lib/server/cameras/service';
+import {
+	CAMERA_FIELDS,
+	POSITION_FIELDS,
+	cameraErrors,
+	newCameraSchema
+} from '$lib/server/cameras/validation';
+import { authorizer, changeFailure, creationResource, formValues } from '../forms.server';
+
+export async function load(event) {
+	const db = getDb();
+	guard(event, 'camera.create', await creationResource(db, event.locals.user));
+	const municipality = await db
+		.selectFrom('municipalities')
+		.select(['code', 'name'])
+		.where('code', '=', event.locals.user!.municipalityCode!)
+		.executeTakeFirstOrThrow();
+	return { municipality };
+}
+
+export const actions = {
+	default: async (event) => {
+		const db = getDb();
+		guard(event, 'camera.create', await creationResource(db, event.locals.user));
+		const values = formValues(await event.request.formData(), [...CAMERA_FIELDS, ...POSITION_FIELDS]);
+		const camera = newCameraSchema.safeParse(values);
+		if (!camera.success) return fail(400, { errors: cameraErrors(camera.error, event.locals.lang), values });
+		let id: string;
+		try {
+			id = await createCamera(db, auditActor(event), camera.data, { authorize: authorizer(event) });
+		} catch (err) {
+			return changeFailure(err, event, { values });
+		}
+		redirect(303, `/kameraer/${id}`);
+	}
+};
