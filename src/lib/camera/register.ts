@@ -57,9 +57,7 @@ export const LIMITS = {
 	retentionDays: { min: 0, max: 3650 }
 } as const;
 
-/** HFOV = 2·atan(sensor width / (2·focal length)), in degrees. */
-export function hfovFromLens(focalLengthMm: number, sensorWidthMm: number): number {
-	return (2 * Math.atan(sensorWidthMm / (2 * focalLengthMm)) * 180) / Math.PI;
-}
+/** The lens formula lives with the other optics; re-exported for the register's forms. */
+export { hfovFromLens } from './optics';
 
 export const CAMERAS_PAGE_SIZE = 25;

@@ -1,8 +1,9 @@
 // Input and output shapes of the camera view geometry, shared by the browser (planning map) and
 // the server (stored views, previews). Positions and rings are EPSG:25832 metres.
 import { z } from 'zod';
+import type { CameraKind } from './register';
 
-export type ViewCameraKind = 'fixed' | 'dome' | 'ptz';
+export type ViewCameraKind = CameraKind;
 
 /** What the view geometry of a camera depends on: its position and optics, nothing else. */
 export interface CameraGeometryInput {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { CameraKind, CameraStatus, OwnerType } from '../../camera/register';
 
 /** PostGIS geometry: read as hex EWKB unless a query converts it; written through SQL functions. */
 export type Geometry = ColumnType<string, never, never>;
@@ -91,10 +92,7 @@ export interface AuditLogTable {
 	client_address: string | null;
 }
 
-export type CameraKind = 'fixed' | 'dome' | 'ptz';
-export type OwnerType =
-	'municipality' | 'police' | 'public_authority' | 'housing_organisation' | 'business' | 'private';
-export type CameraStatus = 'proposed' | 'approved' | 'active' | 'decommissioned';
+export type { CameraKind, CameraStatus, OwnerType };
 
 export interface BuildingsTable {
 	id: Generated<number>;
