@@ -357,5 +357,82 @@ export const da = {
 	'footage.error.future': 'Må ikke ligge i fremtiden.',
 	'footage.error.order': 'Periodens slutning må ikke ligge før dens start.',
 	'footage.error.levels': 'Ukendt niveautabel.',
-	'footage.error.otherDistrict': 'Stedet ligger i {municipality} ({district}). Du kan kun søge i {own}.'
+	'footage.error.otherDistrict': 'Stedet ligger i {municipality} ({district}). Du kan kun søge i {own}.',
+	'camimport.title': 'Importér kameraer',
+	'camimport.link': 'Importér',
+	'camimport.intro':
+		'Indlæs mange kameraer på én gang fra en CSV- eller GeoJSON-fil. Alt eller intet: er blot én række forkert, gemmes ingenting, og du får en liste over fejlene række for række. Kameraerne oprettes som forslag, som politikredsen derefter behandler.',
+	'camimport.scope': 'Du kan kun importere kameraer, der ligger i {municipality}.',
+	'camimport.file': 'Fil (CSV eller GeoJSON)',
+	'camimport.limit': 'Højst {size}. CSV skal være UTF-8 med en overskriftsrække.',
+	'camimport.format': 'Format',
+	'camimport.format.auto': 'Ud fra filens endelse',
+	'camimport.format.csv': 'CSV',
+	'camimport.format.geojson': 'GeoJSON',
+	'camimport.srs': 'Koordinatsystem',
+	'camimport.srs.auto': 'Som filen angiver',
+	'camimport.srs.hint':
+		'GeoJSON: filens crs-medlem, ellers CRS84. CSV: lon/lat er WGS84, easting/northing er EPSG:25832 (vælg EPSG:25833 for Bornholm i UTM 33).',
+	'camimport.submit': 'Importér',
+	'camimport.template': 'Hent en tom skabelon (CSV)',
+	'camimport.columns.title': 'Kolonner',
+	'camimport.columns.position':
+		'Placering: lon og lat (WGS84) eller easting og northing (EPSG:25832); i GeoJSON punktets geometri.',
+	'camimport.columns.required':
+		'Skal udfyldes: {columns}; azimuthDeg og hfovDeg (eller focalLengthMm og sensorWidthMm) undtagen for dome; panMinDeg og panMaxDeg for ptz.',
+	'camimport.columns.optional': 'Kan udfyldes: {columns}.',
+	'camimport.columns.lifeCycle':
+		'Livsforløb: id (UUID), status (proposed), approvedOn, activeFrom, decommissionedOn. Planlæggere importerer kun forslag.',
+	'camimport.columns.ignored':
+		'municipalityCode og municipalityName fra eksporten læses ikke: kommunen findes altid ud fra placeringen.',
+	'camimport.done': '{count} kameraer er importeret.',
+	'camimport.done.municipality': '{name}: {count}',
+	'camimport.done.register': 'Se kameraerne i registeret',
+	'camimport.refused':
+		'Intet er importeret: {bad} af {rows} rækker har fejl ({errors} fejl i alt). Ret dem og prøv igen.',
+	'camimport.refused.more': 'Viser de første {shown} af {total} fejl.',
+	'camimport.column.row': 'Række',
+	'camimport.column.feature': 'Objekt',
+	'camimport.column.field': 'Felt',
+	'camimport.column.message': 'Fejl',
+	'camimport.row.file': 'Filen',
+	'camimport.export.title': 'Eksport',
+	'camimport.export.intro': 'Hent de kameraer, du kan se, med de samme kolonner som importen læser.',
+	'camimport.export.csv': 'CSV',
+	'camimport.export.geojson': 'GeoJSON',
+	'camimport.error.noFile': 'Vælg en fil.',
+	'camimport.error.tooLarge': 'Filen er for stor (højst {size}).',
+	'camimport.error.encoding': 'Filen er ikke UTF-8-tekst. Gem den som »CSV UTF-8« eller GeoJSON.',
+	'camimport.error.fieldTooLong':
+		'Et felt er længere end {max} tegn (mangler et afsluttende anførselstegn?).',
+	'camimport.error.unclosedQuote': 'Et felt i anførselstegn afsluttes aldrig.',
+	'camimport.error.geojson': 'Filen er ikke gyldig JSON.',
+	'camimport.error.notFeatureCollection':
+		'Filen skal være en GeoJSON FeatureCollection med et features-array.',
+	'camimport.error.memberTooLong': 'Medlemmet »{member}« er for stort.',
+	'camimport.error.featureTooLong': 'Objektet er større end {max} tegn.',
+	'camimport.error.unknownColumn': 'Ukendt kolonne. Ret navnet, eller fjern kolonnen.',
+	'camimport.error.duplicateColumn': 'Kolonnen {column} findes to gange.',
+	'camimport.error.missingColumn': 'Kolonnen mangler i overskriftsrækken.',
+	'camimport.error.extraField': 'Rækken har flere felter end overskriftsrækken.',
+	'camimport.error.notFeature': 'Skal være et GeoJSON Feature.',
+	'camimport.error.point': 'Geometrien skal være et Point med to koordinater.',
+	'camimport.error.looksMetres':
+		'Koordinaterne ligner meter, ikke længde- og breddegrad. Brug easting/northing, eller angiv filens koordinatsystem.',
+	'camimport.error.looksDegrees':
+		'Koordinaterne ligner grader, ikke meter i {crs}. Brug lon/lat, eller angiv filens koordinatsystem.',
+	'camimport.error.id': 'Skal være et UUID (som i eksporten) eller tomt.',
+	'camimport.error.idDuplicate': 'Samme id som række {row}.',
+	'camimport.error.idTaken': 'Et kamera med dette id findes allerede i registeret.',
+	'camimport.error.dateAfterStatus': 'Skal være tom, når status er {status}.',
+	'camimport.error.statusNotAllowed':
+		'Importerede kameraer bliver forslag; status {status} kræver politiets godkendelse.',
+	'camimport.error.empty': 'Filen er tom.',
+	'camimport.error.noRows': 'Filen har ingen kameraer.',
+	'camimport.error.csvSrs':
+		'For CSV angiver koordinatsystemet easting/northing: EPSG:25832 eller EPSG:25833, ikke {crs}.',
+	'camimport.error.crsLate':
+		'Filens crs-medlem står efter objekterne. Flyt det før features, eller angiv koordinatsystemet.',
+	'camimport.error.crsUnknown':
+		'Ukendt koordinatsystem »{crs}«. Understøttet: CRS84 (EPSG:4326), EPSG:4258, EPSG:25832, EPSG:25833.'
 } as const;

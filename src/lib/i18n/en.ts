@@ -360,5 +360,81 @@ export const en: Record<keyof typeof da, string> = {
 	'footage.error.order': 'The end of the period must not lie before its start.',
 	'footage.error.levels': 'Unknown level table.',
 	'footage.error.otherDistrict':
-		'The place lies in {municipality} ({district}). You can only search in {own}.'
+		'The place lies in {municipality} ({district}). You can only search in {own}.',
+	'camimport.title': 'Import cameras',
+	'camimport.link': 'Import',
+	'camimport.intro':
+		'Load many cameras at once from a CSV or GeoJSON file. All or nothing: if a single row is wrong, nothing is saved and you get the errors row by row. The cameras are created as proposals, which the police district then reviews.',
+	'camimport.scope': 'You can only import cameras that lie in {municipality}.',
+	'camimport.file': 'File (CSV or GeoJSON)',
+	'camimport.limit': 'At most {size}. CSV must be UTF-8 with a header row.',
+	'camimport.format': 'Format',
+	'camimport.format.auto': "From the file name's extension",
+	'camimport.format.csv': 'CSV',
+	'camimport.format.geojson': 'GeoJSON',
+	'camimport.srs': 'Coordinate system',
+	'camimport.srs.auto': 'As the file says',
+	'camimport.srs.hint':
+		"GeoJSON: the file's crs member, else CRS84. CSV: lon/lat are WGS84, easting/northing EPSG:25832 (choose EPSG:25833 for Bornholm in UTM 33).",
+	'camimport.submit': 'Import',
+	'camimport.template': 'Download an empty template (CSV)',
+	'camimport.columns.title': 'Columns',
+	'camimport.columns.position':
+		'Position: lon and lat (WGS84) or easting and northing (EPSG:25832); in GeoJSON the point geometry.',
+	'camimport.columns.required':
+		'Required: {columns}; azimuthDeg and hfovDeg (or focalLengthMm and sensorWidthMm) except for a dome; panMinDeg and panMaxDeg for a ptz.',
+	'camimport.columns.optional': 'Optional: {columns}.',
+	'camimport.columns.lifeCycle':
+		'Life cycle: id (UUID), status (proposed), approvedOn, activeFrom, decommissionedOn. Planners import proposals only.',
+	'camimport.columns.ignored':
+		'municipalityCode and municipalityName from the export are not read: the municipality always comes from the position.',
+	'camimport.done': '{count} cameras were imported.',
+	'camimport.done.municipality': '{name}: {count}',
+	'camimport.done.register': 'See the cameras in the register',
+	'camimport.refused':
+		'Nothing was imported: {bad} of {rows} rows have errors ({errors} errors in all). Correct them and try again.',
+	'camimport.refused.more': 'Showing the first {shown} of {total} errors.',
+	'camimport.column.row': 'Row',
+	'camimport.column.feature': 'Feature',
+	'camimport.column.field': 'Field',
+	'camimport.column.message': 'Error',
+	'camimport.row.file': 'The file',
+	'camimport.export.title': 'Export',
+	'camimport.export.intro': 'Download the cameras you can see, with the same columns the import reads.',
+	'camimport.export.csv': 'CSV',
+	'camimport.export.geojson': 'GeoJSON',
+	'camimport.error.noFile': 'Choose a file.',
+	'camimport.error.tooLarge': 'The file is too large (at most {size}).',
+	'camimport.error.encoding': 'The file is not UTF-8 text. Save it as “CSV UTF-8” or GeoJSON.',
+	'camimport.error.fieldTooLong': 'A field is longer than {max} characters (a missing closing quote?).',
+	'camimport.error.unclosedQuote': 'A quoted field is never closed.',
+	'camimport.error.geojson': 'The file is not valid JSON.',
+	'camimport.error.notFeatureCollection':
+		'The file must be a GeoJSON FeatureCollection with a features array.',
+	'camimport.error.memberTooLong': 'The member “{member}” is too large.',
+	'camimport.error.featureTooLong': 'The feature is larger than {max} characters.',
+	'camimport.error.unknownColumn': 'Unknown column. Correct its name or remove it.',
+	'camimport.error.duplicateColumn': 'The column {column} appears twice.',
+	'camimport.error.missingColumn': 'The column is missing from the header row.',
+	'camimport.error.extraField': 'The row has more fields than the header row.',
+	'camimport.error.notFeature': 'Must be a GeoJSON Feature.',
+	'camimport.error.point': 'The geometry must be a Point with two coordinates.',
+	'camimport.error.looksMetres':
+		"The coordinates look like metres, not longitude and latitude. Use easting/northing or give the file's coordinate system.",
+	'camimport.error.looksDegrees':
+		"The coordinates look like degrees, not metres in {crs}. Use lon/lat or give the file's coordinate system.",
+	'camimport.error.id': 'Must be a UUID (as in the export) or empty.',
+	'camimport.error.idDuplicate': 'The same id as row {row}.',
+	'camimport.error.idTaken': 'A camera with this id is already in the register.',
+	'camimport.error.dateAfterStatus': 'Must be empty when the status is {status}.',
+	'camimport.error.statusNotAllowed':
+		"Imported cameras become proposals; the status {status} needs the police's approval.",
+	'camimport.error.empty': 'The file is empty.',
+	'camimport.error.noRows': 'The file has no cameras.',
+	'camimport.error.csvSrs':
+		'For CSV the coordinate system is that of easting/northing: EPSG:25832 or EPSG:25833, not {crs}.',
+	'camimport.error.crsLate':
+		"The file's crs member comes after the features. Move it before them or give the coordinate system.",
+	'camimport.error.crsUnknown':
+		'Unknown coordinate system “{crs}”. Supported: CRS84 (EPSG:4326), EPSG:4258, EPSG:25832, EPSG:25833.'
 };

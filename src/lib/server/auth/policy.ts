@@ -102,6 +102,13 @@ const cameraDistrictPolice: Rule = (user, resource) =>
 	resource.policeDistrict !== null &&
 	user.policeDistrict === resource.policeDistrict;
 
+/**
+ * Importing cameras from a file: planners, into their own municipality (checked for every row
+ * where it lies) and only as proposals, which their district's police then review.
+ */
+const cameraImporter: Rule = (user, resource) =>
+	cameraPlanner(user, resource) && (resource.type !== 'camera' || resource.status === 'proposed');
+
 /** Camera tiles: whoever may read some cameras; the tile SQL keeps to cameraReadScope. */
 const cameraTileReader: Rule = (user) => cameraReadScope(user).kind !== 'none';
 
@@ -152,6 +159,10 @@ export const policy = {
 	'camera.decommission': cameraPlanner,
 	/** The police review: approve a proposal (proposed → approved) or send it back. */
 	'camera.review': cameraDistrictPolice,
+	/** Import cameras from CSV or GeoJSON: the page (own municipality) and every row (where it lies, its status). */
+	'cameras.import': cameraImporter,
+	/** Download the register as CSV or GeoJSON; its rows are filtered by cameraReadScope. */
+	'cameras.export': cameraReader,
 	/** Scoped camera tiles (`cameras`, `camera-views`): rows filtered by cameraReadScope in the tile SQL. */
 	'cameras.tiles': cameraTileReader,
 	/** The public camera map, its tiles and downloads: active cameras of non-private owners. */
