@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedDemoBoundariesIfEmpty } from '../../src/lib/server/boundaries/demo';
 import { seedDemoBuildingsIfEmpty } from '../../src/lib/server/buildings/demo';
+import { seedDemoCamerasIfEmpty } from '../../src/lib/server/cameras/demo';
 import { createDb } from '../../src/lib/server/db/connect';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { seedDemoUsers, type DemoLogin } from '../../src/lib/server/users/demo';
@@ -34,6 +35,8 @@ export async function prepareDatabase(log = (m: string) => console.error(m)): Pr
 		if (await seedDemoBuildingsIfEmpty(db, { geodataDir: join(projectRoot, 'geodata') })) {
 			log('Loaded synthetic demo buildings (obstacles that cut camera views) in København and Aalborg.');
 		}
+		const cameras = await seedDemoCamerasIfEmpty(db, join(projectRoot, 'geodata'));
+		if (cameras) log(`Loaded ${cameras} synthetic demo cameras with their views.`);
 		if (demo) printDemoLogins(await seedDemoUsers(db), log);
 	} finally {
 		await db.destroy();
