@@ -2,6 +2,8 @@ import { error } from '@sveltejs/kit';
 import { env } from '$env/dynamic/public';
 import { translate, type Lang, type MessageKey } from '$lib/i18n';
 import { getDb } from '$lib/server/db';
+import { recordAudit } from '$lib/server/audit/service';
+import { auditActor } from '$lib/server/audit/actor';
 import { guard } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth/policy';
 import {
@@ -84,6 +86,14 @@ export async function load(event) {
 	}
 	const districts = [...new Set(place.municipalities.map((m) => m.policeDistrict!))];
 	const result = await searchFootage(db, query, { districts });
+	// Who looked for footage of which place and time is itself sensitive: keep a record.
+	await recordAudit(db, auditActor(event), {
+		action: 'footage.search',
+		objectType: 'footage_search',
+		objectId: place.municipalities.map((m) => m.code).join(','),
+		municipalityCode: place.municipalities[0]?.code ?? null,
+		after: { spot: query.spot, from: query.from, to: query.to, hits: result.hits.length }
+	});
 	const table = levelTables.find((t) => t.id === query.levelTable)!;
 	return {
 		...common,
