@@ -76,6 +76,33 @@ const importers: Record<string, Importer> = {
 			});
 			console.log(formatBuildingImportReport(report));
 		}
+	},
+	cameras: {
+		summary: 'add cameras to the register from CSV or GeoJSON, all or nothing (as the operator, anywhere)',
+		usage: 'FILE [--srs CRS] [--format csv|geojson]',
+		options: { srs: { type: 'string' }, format: { type: 'string' } },
+		optionHelp: [
+			'--srs CRS   coordinate system of FILE, overriding its "crs" member: CRS84, EPSG:4326, EPSG:4258,',
+			'            EPSG:25832 or EPSG:25833 (default: the file\'s "crs", else CRS84)',
+			'--format F  cameras: csv or geojson (default: from the file name, else the content); in a CSV',
+			'            --srs is the CRS of easting/northing (EPSG:25832 or EPSG:25833), lon/lat are WGS84'
+		],
+		async run(db, positionals, values) {
+			if (positionals.length !== 1) throw new UsageError('cameras needs exactly one FILE');
+			const format = values.format;
+			if (format !== undefined && format !== 'csv' && format !== 'geojson')
+				throw new UsageError(`--format must be csv or geojson, not "${String(format)}"`);
+			const { importCameraFile, formatCameraImportReport } =
+				await import('../../src/lib/server/cameras/import');
+			const result = await importCameraFile(db, positionals[0], {
+				srs: typeof values.srs === 'string' ? values.srs : undefined,
+				format,
+				actor: cliActor()
+			});
+			console.log(formatCameraImportReport(result, 50));
+			if (!result.ok)
+				throw new Error(`${result.badRows} of ${result.rows} rows refused; the register is unchanged`);
+		}
 	}
 };
 

@@ -31,7 +31,7 @@
 // the rows are inserted while the file streams in (one INSERT ... SELECT per batch, which also
 // finds each municipality with ST_Intersects and writes each camera's audit row), and a refusal
 // rolls the whole transaction back. Memory holds one batch, the ids, and the first errors.
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
@@ -117,6 +117,8 @@ export interface CameraImportSuccess {
 	rows: number;
 	imported: number;
 	viewsComputed: number;
+	/** Of durationMs, the time spent computing the views. */
+	viewsMs: number;
 	municipalities: { code: number; name: string; cameras: number }[];
 	/** The summary audit row's object id; each camera's audit row names it too. */
 	importId: string;
@@ -1132,7 +1134,9 @@ export async function importCameras(
 			if (rows === 0 && errorCount === 0) throw fileError('camimport.error.noRows');
 			if (errorCount > 0) throw new Refused();
 
+			const viewsStarted = performance.now();
 			const viewsComputed = await recomputeCameraViews(trx, ids);
+			const viewsMs = Math.round(performance.now() - viewsStarted);
 			const summary = [...municipalities].map(([code, m]) => ({ code, name: m.name, cameras: m.cameras }));
 			summary.sort((a, b) => a.code - b.code);
 			await sql`
@@ -1155,6 +1159,7 @@ export async function importCameras(
 				rows,
 				imported: ids.length,
 				viewsComputed,
+				viewsMs,
 				municipalities: summary,
 				importId,
 				durationMs: Math.round(performance.now() - started)
@@ -1181,15 +1186,27 @@ function resolveCrs(srs: string | undefined, member: unknown): SourceCrs {
 }
 
 /** Imports a file from disk (the CLI and the benchmark). */
-export function importCameraFile(
+export async function importCameraFile(
 	db: Db,
 	path: string,
 	options: Omit<CameraImportOptions, 'name'> & { name?: string }
 ): Promise<CameraImportResult> {
-	return importCameras(db, createReadStream(path, { highWaterMark: 256 * 1024 }), {
-		...options,
-		name: options.name ?? basename(path)
-	});
+	let file: FileHandle;
+	try {
+		file = await open(path, 'r');
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		const why = code === 'ENOENT' ? 'no such file' : (e as Error).message;
+		throw new Error(`Cannot read ${path}: ${why}.`);
+	}
+	try {
+		return await importCameras(db, file.createReadStream({ highWaterMark: 256 * 1024, autoClose: false }), {
+			...options,
+			name: options.name ?? basename(path)
+		});
+	} finally {
+		await file.close();
+	}
 }
 
 /** The report as the command line prints it: counts, then the first `limit` errors. */
@@ -1197,8 +1214,9 @@ export function formatCameraImportReport(result: CameraImportResult, limit = 50)
 	const seconds = (result.durationMs / 1000).toFixed(1);
 	if (result.ok) {
 		const lines = [
-			`Imported ${result.imported} cameras (${result.format}, ${result.crs}) in ${seconds} s; ` +
-				`views computed for ${result.viewsComputed}. Import ${result.importId}.`
+			`Imported ${result.imported} camera${result.imported === 1 ? '' : 's'} (${result.format}, ${result.crs}) in ${seconds} s; ` +
+				`views computed for ${result.viewsComputed} in ${(result.viewsMs / 1000).toFixed(1)} s. ` +
+				`Import ${result.importId}.`
 		];
 		for (const m of result.municipalities)
 			lines.push(`  ${String(m.code).padStart(3)} ${m.name}: ${m.cameras}`);
