@@ -10,6 +10,7 @@ import {
 	OWN_MUNICIPALITY,
 	USERS,
 	cameraForm,
+	cameraImportCsv,
 	createTestCamera,
 	ensureTestUsers,
 	formHeaders,
@@ -408,6 +409,64 @@ const matrix: MatrixRow[] = [
 			planner: { own: 'deny', other: 'deny' },
 			police: { own: 'allow', other: 'deny' },
 			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		// A one-camera file at a point of the municipality: planners import into their own only
+		// (elsewhere a 403 with the row report); nobody else reaches the import at all.
+		action: 'cameras.import',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const at = await pointIn(ctx.municipality);
+			const csv = cameraImportCsv([
+				cameraForm({ name: 'Matrix import', lon: String(at.lon), lat: String(at.lat) })
+			]);
+			const response = await ctx.api.post('/kameraer/import', {
+				headers: { origin: ctx.baseURL, accept: 'text/html' },
+				multipart: { file: { name: 'matrix.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) } },
+				maxRedirects: 0
+			});
+			const body = response.status() === 200 ? await response.text() : '';
+			return observe(
+				response.status(),
+				response.headers()['location'],
+				() => response.status() === 200 && body.includes('data-testid="import-done"')
+			);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'deny', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		// Every camera reader downloads the register, filtered to what they may read (which rows
+		// each role gets is proven in tests/integration/camera-export.test.ts).
+		action: 'cameras.export',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const csv = await ctx.api.get(`/kameraer/eksport.csv?kommune=${ctx.municipality}`, { maxRedirects: 0 });
+			const geojson = await ctx.api.get(`/kameraer/eksport.geojson?kommune=${ctx.municipality}`, {
+				maxRedirects: 0
+			});
+			const header = csv.status() === 200 ? await csv.text() : '';
+			return observe(
+				csv.status(),
+				csv.headers()['location'],
+				() =>
+					header.includes('mountHeightM') &&
+					geojson.status() === 200 &&
+					(geojson.headers()['content-type'] ?? '').startsWith('application/geo+json')
+			);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'allow' },
+			police: { own: 'allow', other: 'allow' },
+			ministry: { own: 'allow', other: 'allow' },
 			admin: { own: 'deny', other: 'deny' }
 		}
 	}

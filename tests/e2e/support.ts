@@ -247,3 +247,11 @@ export function cameraForm(overrides: Record<string, string> = {}): Record<strin
 		...overrides
 	};
 }
+
+/** A camera import file (CSV with a header row) of rows such as cameraForm() gives. */
+export function cameraImportCsv(rows: Record<string, string>[]): string {
+	const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+	const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+	const lines = rows.map((r) => columns.map((c) => quote(r[c] ?? '')).join(','));
+	return [columns.join(','), ...lines].join('\r\n') + '\r\n';
+}
