@@ -7,6 +7,7 @@ import type { SessionUser } from '../../src/lib/server/auth/session';
 import { loadDemoBoundaries } from '../../src/lib/server/boundaries/demo';
 import { camerasCsv, camerasGeoJson } from '../../src/lib/server/cameras/export';
 import {
+	cameraImportTemplate,
 	formatCameraImportReport,
 	importCameraFile,
 	importCameras,
@@ -220,6 +221,27 @@ describe('camera import, CSV', () => {
 		expect(summary(refused(await importText(degrees, { srs: 'EPSG:25833' })))).toEqual([
 			'2 easting, northing camimport.error.looksDegrees'
 		]);
+	});
+
+	it('reads the template it offers for download', async () => {
+		const header = cameraImportTemplate().trimEnd().split(',');
+		const values: Record<string, string> = {
+			name: 'Fra skabelonen',
+			kind: 'dome',
+			lon: '12.6',
+			lat: '55.656',
+			mountHeightM: '4',
+			tiltDeg: '20',
+			resolutionPx: '1920',
+			maxRangeM: '30',
+			ownerType: 'municipality',
+			operatorName: 'Kommunen',
+			purpose: 'Tryghed',
+			legalBasis: '§ 2 a',
+			retentionDays: '30'
+		};
+		const csv = `\uFEFF${header.join(',')}\r\n${header.map((c) => values[c] ?? '').join(',')}\r\n`;
+		expect(succeeded(await importText(csv)).imported).toBe(1);
 	});
 
 	it('refuses a file whose header is wrong, once per column rather than once per row', async () => {

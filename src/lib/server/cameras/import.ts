@@ -888,6 +888,92 @@ async function reproject(trx: Trx, candidates: Candidate[]): Promise<void> {
 	for (const r of rows) Object.assign(todo[r.i].raw, { easting: r.x, northing: r.y });
 }
 
+/** A row through the register's schema and the life-cycle rules; what to place if its position reads. */
+function checkRow(
+	c: Candidate,
+	mismatch: ImportRowError | null,
+	lifeCycle: ReturnType<typeof lifeCycleSchema>,
+	seenIds: Map<string, number>
+): { errors: ImportRowError[]; staged: Staged | null } {
+	const errors = [...c.errors];
+	const positionKnownBad = mismatch !== null || c.errors.some((e) => e.field === c.positionField);
+	const parsed = newCameraSchema.safeParse(c.raw);
+	const life = lifeCycle.safeParse(c.raw);
+	if (!parsed.success) {
+		for (const e of issuesOf(parsed.error, c.row)) {
+			const isPosition = (POSITION_COLUMNS as readonly string[]).includes(e.field);
+			if ((isPosition && positionKnownBad) || c.suppress?.has(e.field)) continue;
+			if (c.positionField === 'geometry' && isPosition) e.field = 'geometry';
+			errors.push(e);
+		}
+	}
+	if (mismatch) errors.push(mismatch);
+	if (!life.success) errors.push(...issuesOf(life.error, c.row));
+	const id = life.success ? life.data.id : null;
+	if (id !== null) {
+		const first = seenIds.get(id.toLowerCase());
+		if (first !== undefined)
+			errors.push(rowError(c.row, 'id', 'camimport.error.idDuplicate', { row: first }));
+		else seenIds.set(id.toLowerCase(), c.row);
+	}
+	// Bad rows are still placed, so that a wrong position is reported with the other errors.
+	const position = positionKnownBad
+		? null
+		: parsed.success
+			? parsed.data.position
+			: positionSchema.safeParse(c.raw).data;
+	if (!position) return { errors, staged: null };
+	return {
+		errors,
+		staged: {
+			row: c.row,
+			positionField: c.positionField,
+			camera: errors.length === 0 && parsed.success && life.success ? { ...parsed.data, ...life.data } : null,
+			position: { srid: position.crs === 'EPSG:25832' ? 25832 : 4326, x: position.x, y: position.y },
+			id
+		}
+	};
+}
+
+/** Where a row landed: outside every municipality, outside what the policy allows, masks, id. */
+function checkPlacement(
+	p: Placed,
+	s: Staged,
+	authorize: CameraImportOptions['authorize']
+): { errors: ImportRowError[]; forbidden: boolean } {
+	if (p.code === null)
+		return { errors: [rowError(p.row, s.positionField, 'cameras.error.outside')], forbidden: false };
+	const errors: ImportRowError[] = [];
+	let forbidden = false;
+	if (
+		authorize &&
+		!authorize('cameras.import', { type: 'municipality', code: p.code, policeDistrict: p.police_district })
+	) {
+		forbidden = true;
+		errors.push(
+			rowError(p.row, s.positionField, 'cameras.error.notOwnMunicipality', {
+				name: p.municipality_name ?? String(p.code)
+			})
+		);
+	} else if (
+		authorize &&
+		s.camera &&
+		!authorize('cameras.import', {
+			type: 'camera',
+			municipalityCode: p.code,
+			policeDistrict: p.police_district,
+			status: s.camera.status,
+			ownerType: s.camera.ownerType
+		})
+	) {
+		forbidden = true;
+		errors.push(rowError(p.row, 'status', 'camimport.error.statusNotAllowed', { status: s.camera.status }));
+	}
+	if (!p.masks_ok) errors.push(rowError(p.row, 'privacyMasks', 'cameras.error.masksInvalid'));
+	if (p.id_taken) errors.push(rowError(p.row, 'id', 'camimport.error.idTaken'));
+	return { errors, forbidden };
+}
+
 class Refused extends Error {}
 
 const BATCH_CHARS = 2_000_000;
@@ -985,88 +1071,18 @@ export async function importCameras(
 				);
 				const staged: Staged[] = [];
 				for (const [index, c] of candidates.entries()) {
-					const rowErrors = [...c.errors];
-					const mismatch = mismatches[index];
-					const positionKnownBad = mismatch !== null || c.errors.some((e) => e.field === c.positionField);
-					const parsed = newCameraSchema.safeParse(c.raw);
-					const life = lifeCycle.safeParse(c.raw);
-					if (!parsed.success) {
-						for (const e of issuesOf(parsed.error, c.row)) {
-							const isPosition = (POSITION_COLUMNS as readonly string[]).includes(e.field);
-							if ((isPosition && positionKnownBad) || c.suppress?.has(e.field)) continue;
-							if (c.positionField === 'geometry' && isPosition) e.field = 'geometry';
-							rowErrors.push(e);
-						}
-					}
-					if (mismatch) rowErrors.push(mismatch);
-					if (!life.success) rowErrors.push(...issuesOf(life.error, c.row));
-					const id = life.success ? life.data.id : null;
-					if (id !== null) {
-						const key = id.toLowerCase();
-						const first = seenIds.get(key);
-						if (first !== undefined)
-							rowErrors.push(rowError(c.row, 'id', 'camimport.error.idDuplicate', { row: first }));
-						else seenIds.set(key, c.row);
-					}
-					for (const e of rowErrors) report(e);
-					// Bad rows are still placed, so that a wrong position is reported with the other errors.
-					const position = positionKnownBad
-						? null
-						: parsed.success
-							? parsed.data.position
-							: positionSchema.safeParse(c.raw).data;
-					if (!position) continue;
-					staged.push({
-						row: c.row,
-						positionField: c.positionField,
-						camera:
-							rowErrors.length === 0 && parsed.success && life.success
-								? { ...parsed.data, ...life.data }
-								: null,
-						position: {
-							srid: position.crs === 'EPSG:25832' ? 25832 : 4326,
-							x: position.x,
-							y: position.y
-						},
-						id
-					});
+					const checked = checkRow(c, mismatches[index], lifeCycle, seenIds);
+					checked.errors.forEach(report);
+					if (checked.staged) staged.push(checked.staged);
 				}
 				if (staged.length === 0) return;
 				const placed = await storeBatch(trx, staged, options.actor, importId, errorCount === 0);
 				const byRow = new Map(staged.map((s) => [s.row, s]));
 				for (const p of placed) {
-					const s = byRow.get(p.row)!;
-					if (p.code === null) {
-						report(rowError(p.row, s.positionField, 'cameras.error.outside'));
-						continue;
-					}
-					const here = { type: 'municipality' as const, code: p.code, policeDistrict: p.police_district };
-					if (options.authorize && !options.authorize('cameras.import', here)) {
-						forbidden = true;
-						report(
-							rowError(p.row, s.positionField, 'cameras.error.notOwnMunicipality', {
-								name: p.municipality_name ?? String(p.code)
-							})
-						);
-					} else if (
-						s.camera &&
-						options.authorize &&
-						!options.authorize('cameras.import', {
-							type: 'camera',
-							municipalityCode: p.code,
-							policeDistrict: p.police_district,
-							status: s.camera.status,
-							ownerType: s.camera.ownerType
-						})
-					) {
-						forbidden = true;
-						report(
-							rowError(p.row, 'status', 'camimport.error.statusNotAllowed', { status: s.camera.status })
-						);
-					}
-					if (!p.masks_ok) report(rowError(p.row, 'privacyMasks', 'cameras.error.masksInvalid'));
-					if (p.id_taken) report(rowError(p.row, 'id', 'camimport.error.idTaken'));
-					if (p.inserted) {
+					const placement = checkPlacement(p, byRow.get(p.row)!, options.authorize);
+					placement.errors.forEach(report);
+					if (placement.forbidden) forbidden = true;
+					if (p.inserted && p.code !== null) {
 						ids.push(p.id);
 						const m = municipalities.get(p.code) ?? { name: p.municipality_name ?? '', cameras: 0 };
 						m.cameras++;
