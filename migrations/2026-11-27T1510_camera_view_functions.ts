@@ -112,13 +112,28 @@ const functions = [
 			RETURN ST_SetSRID(ST_Multi(ST_ForcePolygonCCW(shape)), ST_SRID(pos));
 		END
 		$$`,
+	// Azimuths are true bearings (clockwise from true north); in EPSG:25832 true north lies
+	// tk_grid_convergence degrees anticlockwise of grid north (about 3° in København, 5° on
+	// Bornholm), so a true azimuth is turned by that much before the sector is drawn in the grid.
+	sql`
+		CREATE FUNCTION tk_grid_convergence(pos geometry) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+			SELECT degrees(atan(tan(radians(ST_X(g) - 9)) * sin(radians(ST_Y(g)))))
+			FROM (SELECT ST_Transform(pos, 4326) AS g) p
+		$$`,
+	sql`
+		CREATE FUNCTION tk_camera_true_arc(
+			pos geometry, kind text, azimuth_deg float8, hfov_deg float8, pan_min_deg float8, pan_max_deg float8
+		) RETURNS geometry LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+			SELECT tk_camera_arc(kind, azimuth_deg - c, hfov_deg, pan_min_deg - c, pan_max_deg - c)
+			FROM (SELECT tk_grid_convergence(pos) AS c) g
+		$$`,
 	sql`
 		CREATE FUNCTION tk_camera_view_raw(
 			pos geometry, mount_height_m float8, azimuth_deg float8, tilt_deg float8, hfov_deg float8,
 			max_range_m float8, kind text, pan_min_deg float8, pan_max_deg float8
 		) RETURNS geometry LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 			SELECT tk_sector_from_arc(
-				tk_camera_arc(kind, azimuth_deg, hfov_deg, pan_min_deg, pan_max_deg), pos,
+				tk_camera_true_arc(pos, kind, azimuth_deg, hfov_deg, pan_min_deg, pan_max_deg), pos,
 				tk_camera_blind_radius(mount_height_m, tilt_deg, hfov_deg),
 				tk_camera_reach(mount_height_m, tilt_deg, hfov_deg, max_range_m))
 		$$`,
@@ -128,7 +143,7 @@ const functions = [
 			max_range_m float8, kind text, pan_min_deg float8, pan_max_deg float8
 		) RETURNS geometry LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 			SELECT tk_sector_from_arc(
-				tk_camera_arc(kind, azimuth_deg, hfov_deg, pan_min_deg, pan_max_deg), pos, 0,
+				tk_camera_true_arc(pos, kind, azimuth_deg, hfov_deg, pan_min_deg, pan_max_deg), pos, 0,
 				least(tk_camera_blind_radius(mount_height_m, tilt_deg, hfov_deg),
 					tk_camera_reach(mount_height_m, tilt_deg, hfov_deg, max_range_m)))
 		$$`,
@@ -141,7 +156,7 @@ const functions = [
 			min_ppm float8, max_ppm float8
 		) RETURNS geometry LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 			SELECT tk_sector_from_arc(
-				tk_camera_arc(kind, azimuth_deg, hfov_deg, pan_min_deg, pan_max_deg), pos,
+				tk_camera_true_arc(pos, kind, azimuth_deg, hfov_deg, pan_min_deg, pan_max_deg), pos,
 				greatest(tk_camera_blind_radius(mount_height_m, tilt_deg, hfov_deg),
 					tk_camera_density_distance(resolution_px, hfov_deg, max_ppm)),
 				least(tk_camera_reach(mount_height_m, tilt_deg, hfov_deg, max_range_m),
@@ -251,6 +266,8 @@ export async function down(db: Kysely<any>): Promise<void> {
 		'tk_camera_blind_zone(geometry, float8, float8, float8, float8, float8, text, float8, float8)',
 		'tk_camera_view_raw(geometry, float8, float8, float8, float8, float8, text, float8, float8)',
 		'tk_sector_from_arc(geometry, geometry, float8, float8)',
+		'tk_camera_true_arc(geometry, text, float8, float8, float8, float8)',
+		'tk_grid_convergence(geometry)',
 		'tk_camera_arc(text, float8, float8, float8, float8)',
 		'tk_camera_reach(float8, float8, float8, float8)',
 		'tk_camera_blind_radius(float8, float8, float8)',

@@ -16,7 +16,8 @@ import {
 } from '../../src/lib/camera/view-geometry';
 import { fromUtm32, ringsToLonLat, toUtm32 } from '../../src/lib/geo/projection';
 
-const X = 724_000;
+// On UTM zone 32's central meridian (9° E) grid north is true north, so bearings read directly.
+const X = 500_000;
 const Y = 6_175_000;
 
 function camera(overrides: Partial<CameraGeometryInput> = {}): CameraGeometryInput {
@@ -318,5 +319,17 @@ describe('placement input', () => {
 		const result = cameraGeometryInputSchema.safeParse(camera(overrides));
 		expect(result.success).toBe(false);
 		expect(result.error!.issues[0].path).toEqual([field]);
+	});
+});
+
+describe('true and grid north', () => {
+	it('turns a true azimuth by the meridian convergence at the camera', () => {
+		const copenhagen = toUtm32([12.5683, 55.6761]);
+		// PostGIS puts true north at grid bearing 357.05° there (ST_Project + ST_Transform).
+		const sweep = cameraSweep(camera({ x: copenhagen[0], y: copenhagen[1], azimuthDeg: 0, hfovDeg: 10 }));
+		expect(sweep.startDeg + sweep.spanDeg / 2).toBeCloseTo(357.05, 1);
+		const west = toUtm32([8.1, 55.5]);
+		const sweepWest = cameraSweep(camera({ x: west[0], y: west[1], azimuthDeg: 90, hfovDeg: 10 }));
+		expect(sweepWest.startDeg + sweepWest.spanDeg / 2).toBeCloseTo(90.74, 1);
 	});
 });

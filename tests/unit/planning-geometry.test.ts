@@ -6,7 +6,7 @@ import { toUtm32 } from '../../src/lib/geo/projection';
 import {
 	angleBetween,
 	bearingDeg,
-	destination,
+	gridDestination as destination,
 	distanceM,
 	dragHandle,
 	geometryInput,
@@ -17,7 +17,8 @@ import {
 	type Proposal
 } from '../../src/lib/map/planning-geometry';
 
-const [X, Y] = toUtm32([12.5683, 55.6761]);
+// On UTM zone 32's central meridian (9° E) grid bearings are true bearings.
+const [X, Y] = toUtm32([9, 55.6761]);
 
 function proposal(overrides: Partial<Proposal> = {}): Proposal {
 	return {
@@ -165,8 +166,8 @@ describe('the live and the server view on the map', () => {
 			min_ppm: geometry.bands[0].minPpm
 		});
 		const [lon, lat] = liveView.coordinates[0][0];
-		expect(lon).toBeGreaterThan(12.56);
-		expect(lon).toBeLessThan(12.58);
+		expect(lon).toBeGreaterThan(8.99);
+		expect(lon).toBeLessThan(9.01);
 		expect(lat).toBeGreaterThan(55.67);
 		expect(lat).toBeLessThan(55.68);
 	});
@@ -195,5 +196,16 @@ describe('the live and the server view on the map', () => {
 		const drawn = serverFeatures({ view: null, blindZone: null, bands: [] }, liveView);
 		expect(drawn.hiddenShare).toBe(1);
 		expect(drawn.features.features.map((f) => f.properties.part)).toEqual(['hidden']);
+	});
+});
+
+describe('handles away from the central meridian', () => {
+	it('read and place true bearings, turned by the meridian convergence', () => {
+		const [cx, cy] = toUtm32([12.5683, 55.6761]);
+		const p = { ...proposal(), x: cx, y: cy, azimuthDeg: 0 };
+		const aim = handlePositions(p).aim!;
+		// True north in København lies at grid bearing 357.05°.
+		expect(Math.atan2(aim[0] - cx, aim[1] - cy) * (180 / Math.PI) + 360).toBeCloseTo(357.05, 1);
+		expect(dragHandle(p, 'aim', aim)).toEqual({ azimuthDeg: 0 });
 	});
 });

@@ -10,6 +10,7 @@
 // ARC_STEP_DEG apart (n = ceil(sweep / 2°) segments); a full circle has 180 vertices, at 0°, 2°, …
 // 358° from north. The chord of a 2° step lies at most r·(1 − cos 1°) = 0.015 % of r inside the
 // circle (0.3 m at 2 km).
+import { gridConvergenceDeg } from '../geo/projection';
 import { blindZoneRadius, densityDistance, effectiveRange } from './optics';
 import type {
 	CameraGeometryInput,
@@ -44,14 +45,19 @@ export function panSpanDeg(panMinDeg: number, panMaxDeg: number): number {
 	return panMaxDeg > panMinDeg ? panMaxDeg - panMinDeg : panMaxDeg + 360 - panMinDeg;
 }
 
+/**
+ * The directions the camera covers, as grid bearings in EPSG:25832: azimuth and pan limits are
+ * true bearings, turned by the meridian convergence at the camera's position.
+ */
 export function cameraSweep(camera: CameraGeometryInput): Sweep {
 	const hfov = camera.hfovDeg;
+	const convergence = gridConvergenceDeg([camera.x, camera.y]);
 	let centreSpan = 0;
-	let start = camera.azimuthDeg - hfov / 2;
+	let start = camera.azimuthDeg - convergence - hfov / 2;
 	if (camera.kind === 'dome') return { startDeg: 0, spanDeg: 360, full: true };
 	if (camera.kind === 'ptz' && camera.panMinDeg != null && camera.panMaxDeg != null) {
-		centreSpan = panSpanDeg(camera.panMinDeg, camera.panMaxDeg);
-		start = camera.panMinDeg - hfov / 2;
+		centreSpan = panSpanDeg(camera.panMinDeg - convergence, camera.panMaxDeg - convergence);
+		start = camera.panMinDeg - convergence - hfov / 2;
 	}
 	const span = centreSpan + hfov;
 	if (span >= 360) return { startDeg: 0, spanDeg: 360, full: true };

@@ -23,3 +23,14 @@ export function fromUtm32([x, y]: Position): Position {
 export function ringsToLonLat(rings: PolygonRings): PolygonRings {
 	return rings.map((ring) => ring.map(fromUtm32));
 }
+
+/**
+ * Meridian convergence at a point in EPSG:25832: how many degrees true north lies anticlockwise
+ * of grid north (UTM zone 32's central meridian is 9° E). A true bearing b points at grid bearing
+ * b − convergence. The same formula runs in PostGIS (tk_grid_convergence).
+ */
+export function gridConvergenceDeg(position: Position): number {
+	const [lon, lat] = fromUtm32(position);
+	const rad = Math.PI / 180;
+	return Math.atan(Math.tan((lon - 9) * rad) * Math.sin(lat * rad)) / rad;
+}

@@ -1,6 +1,7 @@
 // The planning map's pure parts: a proposed camera as the planner edits it, the handles drawn on
 // the map and what dragging each one changes, and the view as GeoJSON in lon/lat. Positions are
 // EPSG:25832 metres (as in camera/view-geometry.ts) unless a name says lonLat.
+import { gridConvergenceDeg } from '../geo/projection';
 import { area, difference, featureCollection, multiPolygon, polygon } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { LIMITS, type CameraKind } from '../camera/register';
@@ -88,7 +89,7 @@ export function distanceM(from: Position, to: Position): number {
 	return Math.hypot(to[0] - from[0], to[1] - from[1]);
 }
 
-export function destination(from: Position, bearing: number, distance: number): Position {
+export function gridDestination(from: Position, bearing: number, distance: number): Position {
 	return [from[0] + distance * Math.sin(bearing * RAD), from[1] + distance * Math.cos(bearing * RAD)];
 }
 
@@ -111,6 +112,10 @@ const EDGE_AT = 0.8;
  */
 export function handlePositions(p: Proposal): Partial<Record<HandleId, Position>> {
 	const at: Position = [p.x, p.y];
+	// Azimuths are true bearings; handles are placed in the grid, where true north is turned.
+	const convergence = gridConvergenceDeg(at);
+	const destination = (from: Position, trueBearing: number, distance: number) =>
+		gridDestination(from, trueBearing - convergence, distance);
 	const handles: Partial<Record<HandleId, Position>> = { camera: at };
 	const range = ok(p.maxRangeM) && p.maxRangeM > 0 ? p.maxRangeM : null;
 	const hfov = ok(p.hfovDeg) ? Math.min(p.hfovDeg, 360) : null;
@@ -144,7 +149,7 @@ const wholeDeg = (deg: number) => normalizeDeg(Math.round(deg));
  */
 export function dragHandle(p: Proposal, handle: HandleId, to: Position): Partial<Proposal> {
 	const at: Position = [p.x, p.y];
-	const bearing = bearingDeg(at, to);
+	const bearing = normalizeDeg(bearingDeg(at, to) + gridConvergenceDeg(at));
 	switch (handle) {
 		case 'camera':
 			return { x: to[0], y: to[1] };

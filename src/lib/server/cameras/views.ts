@@ -77,7 +77,7 @@ function viewCtes(cameras: RawBuilder<unknown>, levels: LevelRow[]): RawBuilder<
 	return sql`
 		cam AS MATERIALIZED (
 			SELECT c.id, c.pos, c.mount_height_m AS h, c.hfov_deg AS hfov, c.resolution_px AS px,
-				tk_camera_arc(c.kind, c.azimuth_deg, c.hfov_deg, c.pan_min_deg, c.pan_max_deg) AS arc,
+				tk_camera_true_arc(c.pos, c.kind, c.azimuth_deg, c.hfov_deg, c.pan_min_deg, c.pan_max_deg) AS arc,
 				tk_camera_blind_radius(c.mount_height_m, c.tilt_deg, c.hfov_deg) AS r_blind,
 				tk_camera_reach(c.mount_height_m, c.tilt_deg, c.hfov_deg, c.max_range_m) AS reach
 			FROM (${cameras}) c
