@@ -3,13 +3,15 @@
 // elsewhere, police their district likewise, ministry everything), with the list's filters.
 // Read in keyset batches by id, so no request holds more than one batch. The columns are the
 // ones the import reads, so an export can be imported again (see import.ts).
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/connect';
-import type { CameraStatus, Database, OwnerType } from '../db/schema';
+import type { CameraStatus, OwnerType } from '../db/schema';
 import type { CameraReadScope } from '../auth/policy';
 import { CAMERA_STATUSES, OWNER_TYPES } from '../../camera/register';
 import { csvField } from './public';
+import { textStream } from '../http/text-stream';
+import { scopeCameras } from './queries';
 
 export const EXPORT_BATCH_SIZE = 1000;
 
@@ -35,33 +37,6 @@ export function exportFilterFromQuery(params: URLSearchParams): Omit<CameraExpor
 		ejer: params.get('ejer') || undefined
 	});
 	return { municipalityCode: q.kommune, status: q.status, ownerType: q.ejer };
-}
-
-type CameraQuery<O> = SelectQueryBuilder<
-	Database & { c: Database['cameras']; m: Database['municipalities'] },
-	'c' | 'm',
-	O
->;
-
-/**
- * Keeps a query on `cameras as c` joined to `municipalities as m` to the rows a scope may read;
- * the same rule as the register list and the policy's camera.view.
- */
-export function scopeCameras<O>(query: CameraQuery<O>, scope: CameraReadScope): CameraQuery<O> {
-	switch (scope.kind) {
-		case 'none':
-			return query.where(sql<boolean>`false`);
-		case 'all':
-			return query;
-		case 'municipality':
-			return query.where((eb) =>
-				eb.or([eb('c.municipality_code', '=', scope.code), eb('c.status', '=', 'active')])
-			);
-		case 'policeDistrict':
-			return query.where((eb) =>
-				eb.or([eb('m.police_district', '=', scope.number), eb('c.status', '=', 'active')])
-			);
-	}
 }
 
 const isoDate = (column: string) => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`;
@@ -201,21 +176,6 @@ export async function* exportBatches(
 		if (rows.length < batchSize) return;
 		after = rows[rows.length - 1].id;
 	}
-}
-
-/** A stream that pulls one part at a time, so a slow client slows the batches instead of buffering them. */
-function textStream(parts: AsyncGenerator<string>): ReadableStream<Uint8Array> {
-	const encoder = new TextEncoder();
-	return new ReadableStream<Uint8Array>({
-		async pull(controller) {
-			const next = await parts.next();
-			if (next.done) controller.close();
-			else controller.enqueue(encoder.encode(next.value));
-		},
-		async cancel() {
-			await parts.return(undefined);
-		}
-	});
 }
 
 async function* csvParts(db: Db, filter: CameraExportFilter, batchSize: number): AsyncGenerator<string> {

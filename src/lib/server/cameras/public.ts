@@ -5,6 +5,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect';
 import type { CameraKind, OwnerType } from '../db/schema';
+import { textStream } from '../http/text-stream';
 
 export const PUBLIC_PAGE_SIZE = 25;
 export const PUBLIC_BATCH_SIZE = 500;
@@ -175,21 +176,6 @@ export const PUBLIC_COLUMNS = [
 
 function properties(camera: PublicCamera): Record<string, unknown> {
 	return Object.fromEntries(PUBLIC_COLUMNS.map(([name, value]) => [name, value(camera)]));
-}
-
-/** A stream that pulls one part at a time, so a slow client slows the batches instead of buffering them. */
-function textStream(parts: AsyncGenerator<string>): ReadableStream<Uint8Array> {
-	const encoder = new TextEncoder();
-	return new ReadableStream<Uint8Array>({
-		async pull(controller) {
-			const next = await parts.next();
-			if (next.done) controller.close();
-			else controller.enqueue(encoder.encode(next.value));
-		},
-		async cancel() {
-			await parts.return(undefined);
-		}
-	});
 }
 
 async function* geoJsonParts(db: Db, batchSize: number): AsyncGenerator<string> {

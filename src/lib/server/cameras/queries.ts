@@ -1,8 +1,8 @@
 // Reading the camera register: one camera, its stored view, pages of the list, and the
 // municipality a position lies in. Dates are read as ISO text so no time zone shifts them.
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/connect';
-import type { CameraKind, CameraStatus, OwnerType } from '../db/schema';
+import type { CameraKind, CameraStatus, Database, OwnerType } from '../db/schema';
 import type { CameraReadScope, Resource } from '../auth/policy';
 import { CAMERAS_PAGE_SIZE } from '../../camera/register';
 import type { CameraPosition } from './validation';
@@ -199,6 +199,33 @@ export async function cameraViewSummary(db: Db, id: string): Promise<CameraViewS
 	return view ? { ...view, bands } : null;
 }
 
+export type CameraQuery<O> = SelectQueryBuilder<
+	Database & { c: Database['cameras']; m: Database['municipalities'] },
+	'c' | 'm',
+	O
+>;
+
+/**
+ * Keeps a query on `cameras as c` joined to `municipalities as m` to the rows a scope may read;
+ * the same rule as the register list and the policy's camera.view.
+ */
+export function scopeCameras<O>(query: CameraQuery<O>, scope: CameraReadScope): CameraQuery<O> {
+	switch (scope.kind) {
+		case 'none':
+			return query.where(sql<boolean>`false`);
+		case 'all':
+			return query;
+		case 'municipality':
+			return query.where((eb) =>
+				eb.or([eb('c.municipality_code', '=', scope.code), eb('c.status', '=', 'active')])
+			);
+		case 'policeDistrict':
+			return query.where((eb) =>
+				eb.or([eb('m.police_district', '=', scope.number), eb('c.status', '=', 'active')])
+			);
+	}
+}
+
 export interface CameraListFilter {
 	/** Whose cameras may be listed: from the policy's cameraReadScope for the signed-in user. */
 	scope: CameraReadScope;
@@ -232,15 +259,10 @@ export async function listCameras(db: Db, filter: CameraListFilter) {
 	const scope = filter.scope;
 	if (scope.kind === 'none') return { cameras: [] as CameraListItem[], page, pageSize, total: 0 };
 
-	let query = db.selectFrom('cameras as c').innerJoin('municipalities as m', 'm.code', 'c.municipality_code');
-	if (scope.kind === 'municipality')
-		query = query.where((eb) =>
-			eb.or([eb('c.municipality_code', '=', scope.code), eb('c.status', '=', 'active')])
-		);
-	if (scope.kind === 'policeDistrict')
-		query = query.where((eb) =>
-			eb.or([eb('m.police_district', '=', scope.number), eb('c.status', '=', 'active')])
-		);
+	let query = scopeCameras(
+		db.selectFrom('cameras as c').innerJoin('municipalities as m', 'm.code', 'c.municipality_code'),
+		scope
+	);
 	if (filter.municipalityCode !== undefined)
 		query = query.where('c.municipality_code', '=', filter.municipalityCode);
 	if (filter.status) query = query.where('c.status', '=', filter.status);
