@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startApp } from '../bench/app-server';
 import { benchAuth } from '../bench/auth';
 import { benchBoundaryTiles } from '../bench/boundary-tiles';
+import { benchCameraImport } from '../bench/camera-import';
 import { benchCameraTiles } from '../bench/camera-tiles';
 import { generateCameras } from '../bench/generate-cameras';
 import { recomputeCameraViews } from '../../src/lib/server/cameras/views';
@@ -40,6 +41,12 @@ async function main() {
 			boundaries = 'demo (generated)';
 		}
 		await seedDemoBuildingsIfEmpty(db, { geodataDir: join(projectRoot, 'geodata') });
+		const cameraImport = await benchCameraImport(db, 10_000);
+		console.log(
+			`Camera CSV import: ${cameraImport.rows} rows (${Math.round(cameraImport.fileBytes / 1024)} KiB) in ${cameraImport.ms} ms = ` +
+				`${cameraImport.rowsPerSecond} rows/s (${cameraImport.rowsPerSecondWithoutViews} rows/s without the ${cameraImport.viewsMs} ms of views), ` +
+				`peak RSS growth ${cameraImport.peakRssGrowthMb} MB`
+		);
 		const cameraCount = Number(process.env.BENCH_CAMERAS ?? 100_000);
 		let started = performance.now();
 		const generated = await generateCameras(db, cameraCount);
@@ -92,6 +99,7 @@ async function main() {
 						tiles,
 						auth,
 						cameras: { generated, generateMs, computed, viewsMs },
+						cameraImport,
 						cameraTiles
 					},
 					null,

@@ -15,6 +15,8 @@ async function main() {
 	process.env.PORT ??= '3000';
 	const publicUrl = `http://${process.env.HOST === '0.0.0.0' ? 'localhost' : process.env.HOST}:${process.env.PORT}`;
 	process.env.ORIGIN ??= publicUrl;
+	// Camera imports upload files of up to 20 MB; adapter-node's default body limit is 512 KB.
+	process.env.BODY_SIZE_LIMIT ??= '21M';
 
 	await import(pathToFileURL(join(projectRoot, 'build', 'index.js')).href);
 	console.log(`\nTryghedskort is running at ${process.env.ORIGIN}`);
