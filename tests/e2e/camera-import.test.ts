@@ -8,7 +8,8 @@ import {
 	cameraImportCsv,
 	ensureTestUsers,
 	pointIn,
-	signInPage
+	signInPage,
+	gotoHydrated
 } from './support';
 
 test.beforeAll(async () => {
@@ -16,7 +17,7 @@ test.beforeAll(async () => {
 });
 
 async function upload(page: Page, name: string, csv: string) {
-	await page.goto('/kameraer/import');
+	await gotoHydrated(page, '/kameraer/import');
 	await expect(page.getByRole('heading', { name: 'Importér kameraer' })).toBeVisible();
 	// The size limit is stated before anything is uploaded.
 	await expect(page.getByText(/Højst \d[\d,]* (KB|MB)\./)).toBeVisible();
@@ -76,7 +77,7 @@ test('a planner uploads a bad CSV: nothing is imported and each bad row is liste
 test('the export downloads what the planner may read, with the import’s columns', async ({ page }) => {
 	await signInPage(page, USERS.planner);
 	await expect(page.getByTestId('current-user')).toHaveText(USERS.planner.name);
-	await page.goto('/kameraer/import');
+	await gotoHydrated(page, '/kameraer/import');
 	const download = page.waitForEvent('download');
 	await page.getByTestId('export-csv').click();
 	const file = await download;

@@ -12,7 +12,8 @@ import {
 	pointIn,
 	signInPage,
 	signInRequest,
-	type TestUser
+	type TestUser,
+	gotoHydrated
 } from './support';
 
 test.beforeAll(async () => {
@@ -91,7 +92,7 @@ test('bad fields show their messages next to them and nothing is stored', async 
 	const name = `Ugyldigt kamera ${crypto.randomUUID().slice(0, 6)}`;
 	await signInPage(page, USERS.planner);
 	await expect(page.getByTestId('current-user')).toHaveText(USERS.planner.name);
-	await page.goto('/kameraer/ny');
+	await gotoHydrated(page, '/kameraer/ny');
 	await page.getByLabel('Længdegrad (°Ø)').fill('13.0');
 	await page.getByLabel('Breddegrad (°N)').fill('55.6');
 	await page.getByLabel('Navn', { exact: true }).fill(name);

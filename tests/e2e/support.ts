@@ -96,8 +96,15 @@ export async function signInRequest(
 	});
 }
 
+/** Opens a page and waits for hydration, after which typing into its forms sticks. */
+export async function gotoHydrated(page: Page, url: string) {
+	const response = await page.goto(url);
+	await page.locator('body[data-hydrated="true"]').waitFor();
+	return response;
+}
+
 export async function signInPage(page: Page, user: TestUser, password = PASSWORD) {
-	await page.goto('/login');
+	await gotoHydrated(page, '/login');
 	await page.getByLabel(/E-mail/).fill(user.email);
 	await page.getByLabel(/Adgangskode|Password/).fill(password);
 	await page.getByRole('button', { name: /Log ind|Sign in/ }).click();
