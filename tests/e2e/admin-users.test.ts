@@ -26,6 +26,8 @@ test('an admin creates a planner, changes the role, disables the account and rea
 	await expect(page.getByTestId('user-table')).not.toContainText(USERS.planner.email);
 
 	await page.getByRole('link', { name: 'Opret bruger' }).click();
+	// Type only once the navigation has finished: its last render would reset the inputs.
+	await expect(page).toHaveURL(/\/admin\/users\/new$/);
 	const email = `ny.planlaegger.${Date.now()}@e2e.test`;
 	await page.getByLabel('E-mail').fill('ikke-en-adresse');
 	await page.getByLabel('Navn').fill('Ny Planlægger');

@@ -41,6 +41,7 @@ test('a planner proposes a camera in København and the district’s police appr
 	await expect(plannerPage.getByTestId('camera-register')).toBeVisible();
 	await plannerPage.getByRole('link', { name: 'Registrér kamera' }).click();
 	await expect(plannerPage.getByTestId('camera-new')).toBeVisible();
+	await expect(plannerPage).toHaveURL(/\/kameraer\/ny$/);
 
 	await plannerPage.getByLabel('Længdegrad (°Ø)').fill(String(at.lon));
 	await plannerPage.getByLabel('Breddegrad (°N)').fill(String(at.lat));
