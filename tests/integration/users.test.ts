@@ -15,6 +15,7 @@ import {
 } from '../../src/lib/server/users/service';
 import {
 	fieldErrors,
+	inputErrorMessage,
 	newUserSchema,
 	passwordSchema,
 	roleScopeSchema,
@@ -74,10 +75,16 @@ describe('validation', () => {
 	it('names every bad field of a new user at once', () => {
 		const result = newUserSchema.safeParse({ email: 'not-an-address', name: '  ', role: 'planner' });
 		expect(result.success).toBe(false);
-		expect(fieldErrors(result.error!)).toEqual({
+		expect(fieldErrors(result.error!, 'en')).toEqual({
 			email: 'email must be a valid e-mail address',
 			name: 'name is required',
 			municipalityCode: 'a planner needs a municipality'
+		});
+		// The same issues in Danish, for the admin pages.
+		expect(fieldErrors(result.error!, 'da')).toEqual({
+			email: 'Skriv en gyldig e-mailadresse.',
+			name: 'Navnet skal udfyldes.',
+			municipalityCode: 'En planlægger skal have en kommune.'
 		});
 	});
 
@@ -101,7 +108,7 @@ describe('validation', () => {
 	it('asks each role for exactly its scope', () => {
 		const errors = (input: object) => {
 			const r = roleScopeSchema.safeParse(input);
-			return r.success ? null : fieldErrors(r.error);
+			return r.success ? null : fieldErrors(r.error, 'en');
 		};
 		expect(errors({ role: 'planner' })).toEqual({ municipalityCode: 'a planner needs a municipality' });
 		expect(errors({ role: 'police', municipalityCode: '101' })).toEqual({
@@ -245,8 +252,66 @@ describe('setRole', () => {
 			})
 		);
 		expect(missing).toMatchObject({ field: 'id', status: 404 });
+		expect(inputErrorMessage(err, 'da')).toBe('Ingen kommune har koden 998.');
+		expect(inputErrorMessage(err, 'en')).toBe(err.message);
 		expect(await getUser(testDb(), id)).toMatchObject({ role: 'planner', municipalityCode: 101 });
 		expect(await counts()).toEqual({ users: 1, audit: 1 });
+	});
+});
+
+describe('the last active admin', () => {
+	const national = { role: 'ministry', municipalityCode: null, policeDistrict: null } as const;
+	const adminUser = (email: string) =>
+		createUser(testDb(), admin, { ...planner({ email }), ...national, role: 'admin' }, PASSWORD);
+
+	it("cannot be demoted or disabled, with a 409 in the reader's language and nothing written", async () => {
+		const only = await adminUser('only-admin@test.dk');
+		// A disabled admin does not count.
+		const dormant = await adminUser('dormant-admin@test.dk');
+		await disableUser(testDb(), admin, dormant);
+		const before = await counts();
+
+		const demoted = await inputError(setRole(testDb(), admin, only, national));
+		expect(demoted).toMatchObject({ field: 'role', status: 409 });
+		expect(demoted.message).toBe('the last active admin cannot be demoted or disabled');
+		expect(inputErrorMessage(demoted, 'da')).toBe(
+			'Den sidste aktive administrator kan hverken fratages rollen eller deaktiveres.'
+		);
+		expect(await inputError(disableUser(testDb(), admin, only))).toMatchObject({
+			field: 'form',
+			status: 409
+		});
+		expect(await getUser(testDb(), only)).toMatchObject({ role: 'admin', disabledAt: null });
+		expect(await counts()).toEqual(before);
+
+		// Keeping the role, or changing a non-admin, is not affected.
+		await setRole(testDb(), admin, only, { ...national, role: 'admin' });
+		const other = await createUser(testDb(), admin, planner(), PASSWORD);
+		await disableUser(testDb(), admin, other);
+
+		// With a second active admin either can go.
+		await enableUser(testDb(), admin, dormant);
+		await setRole(testDb(), admin, only, national);
+		expect(await inputError(disableUser(testDb(), admin, dormant))).toMatchObject({ status: 409 });
+	});
+
+	it('survives two admins demoting each other at the same time', async () => {
+		const a = await adminUser('a-admin@test.dk');
+		const b = await adminUser('b-admin@test.dk');
+		const results = await Promise.allSettled([
+			setRole(testDb(), admin, a, national),
+			disableUser(testDb(), admin, b)
+		]);
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+		expect(refused.reason).toMatchObject({ status: 409 });
+		const active = await testDb()
+			.selectFrom('users')
+			.select('id')
+			.where('role', '=', 'admin')
+			.where('disabled_at', 'is', null)
+			.execute();
+		expect(active).toHaveLength(1);
 	});
 });
 

@@ -476,5 +476,25 @@ export const da = {
 	'camimport.error.crsLate':
 		'Filens crs-medlem står efter objekterne. Flyt det før features, eller angiv koordinatsystemet.',
 	'camimport.error.crsUnknown':
-		'Ukendt koordinatsystem »{crs}«. Understøttet: CRS84 (EPSG:4326), EPSG:4258, EPSG:25832, EPSG:25833.'
+		'Ukendt koordinatsystem »{crs}«. Understøttet: CRS84 (EPSG:4326), EPSG:4258, EPSG:25832, EPSG:25833.',
+	'users.error.email': 'Skriv en gyldig e-mailadresse.',
+	'users.error.emailTooLong': 'E-mailadressen er for lang.',
+	'users.error.emailTaken': 'Der findes allerede en bruger med e-mailadressen {email}.',
+	'users.error.nameRequired': 'Navnet skal udfyldes.',
+	'users.error.nameTooLong': 'Navnet er for langt.',
+	'users.error.passwordShort': 'Adgangskoden skal være mindst {min} tegn.',
+	'users.error.passwordTooLong': 'Adgangskoden er for lang.',
+	'users.error.role': 'Rollen skal være en af: {roles}.',
+	'users.error.municipalityNumber': 'Kommunekoden skal være et tal.',
+	'users.error.municipalityInteger': 'Kommunekoden skal være et helt tal.',
+	'users.error.municipalityRange': 'Kommunekoden skal være mellem {min} og {max}.',
+	'users.error.districtNumber': 'Politikredsens nummer skal være et tal.',
+	'users.error.districtInteger': 'Politikredsens nummer skal være et helt tal.',
+	'users.error.districtRange': 'Politikredsens nummer skal være mellem {min} og {max}.',
+	'users.error.needMunicipality': 'En planlægger skal have en kommune.',
+	'users.error.needDistrict': 'Politiets sagsbehandler skal have en politikreds.',
+	'users.error.noMunicipality': 'Ingen kommune har koden {code}.',
+	'users.error.noDistrict': 'Ingen politikreds har nummeret {number}.',
+	'users.error.notFound': 'Brugeren findes ikke.',
+	'users.error.lastAdmin': 'Den sidste aktive administrator kan hverken fratages rollen eller deaktiveres.'
 } as const;

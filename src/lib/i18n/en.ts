@@ -478,5 +478,25 @@ export const en: Record<keyof typeof da, string> = {
 	'camimport.error.crsLate':
 		"The file's crs member comes after the features. Move it before them or give the coordinate system.",
 	'camimport.error.crsUnknown':
-		'Unknown coordinate system “{crs}”. Supported: CRS84 (EPSG:4326), EPSG:4258, EPSG:25832, EPSG:25833.'
+		'Unknown coordinate system “{crs}”. Supported: CRS84 (EPSG:4326), EPSG:4258, EPSG:25832, EPSG:25833.',
+	'users.error.email': 'email must be a valid e-mail address',
+	'users.error.emailTooLong': 'email is too long',
+	'users.error.emailTaken': 'a user with e-mail {email} already exists',
+	'users.error.nameRequired': 'name is required',
+	'users.error.nameTooLong': 'name is too long',
+	'users.error.passwordShort': 'password must be at least {min} characters',
+	'users.error.passwordTooLong': 'password is too long',
+	'users.error.role': 'role must be one of {roles}',
+	'users.error.municipalityNumber': 'municipality must be a number',
+	'users.error.municipalityInteger': 'municipality must be a whole number',
+	'users.error.municipalityRange': 'municipality must be between {min} and {max}',
+	'users.error.districtNumber': 'police district must be a number',
+	'users.error.districtInteger': 'police district must be a whole number',
+	'users.error.districtRange': 'police district must be between {min} and {max}',
+	'users.error.needMunicipality': 'a planner needs a municipality',
+	'users.error.needDistrict': 'a police reviewer needs a police district',
+	'users.error.noMunicipality': 'no municipality has code {code}',
+	'users.error.noDistrict': 'no police district has number {number}',
+	'users.error.notFound': 'no such user',
+	'users.error.lastAdmin': 'the last active admin cannot be demoted or disabled'
 };

@@ -3,8 +3,7 @@ import type { Db } from '../db/connect';
 import type { Role } from '../db/schema';
 import { recordAudit, type AuditActor } from '../audit/service';
 import { hashPassword } from '../auth/password';
-import { InputError } from '../errors';
-import type { NewUser, RoleScope } from './validation';
+import { UserInputError, type NewUser, type RoleScope } from './validation';
 
 export interface UserSummary {
 	id: string;
@@ -106,7 +105,11 @@ async function assertScopeExists(db: Db, scope: RoleScope) {
 			.select('code')
 			.where('code', '=', scope.municipalityCode)
 			.executeTakeFirst();
-		if (!m) throw new InputError('municipalityCode', `no municipality has code ${scope.municipalityCode}`);
+		if (!m) {
+			throw new UserInputError('municipalityCode', 'users.error.noMunicipality', {
+				code: scope.municipalityCode
+			});
+		}
 	}
 	if (scope.policeDistrict !== null) {
 		const p = await db
@@ -114,7 +117,9 @@ async function assertScopeExists(db: Db, scope: RoleScope) {
 			.select('number')
 			.where('number', '=', scope.policeDistrict)
 			.executeTakeFirst();
-		if (!p) throw new InputError('policeDistrict', `no police district has number ${scope.policeDistrict}`);
+		if (!p) {
+			throw new UserInputError('policeDistrict', 'users.error.noDistrict', { number: scope.policeDistrict });
+		}
 	}
 }
 
@@ -133,7 +138,7 @@ export async function createUser(
 			.select('id')
 			.where('email', '=', input.email)
 			.executeTakeFirst();
-		if (taken) throw new InputError('email', `a user with e-mail ${input.email} already exists`, 409);
+		if (taken) throw new UserInputError('email', 'users.error.emailTaken', { email: input.email }, 409);
 		const row = await trx
 			.insertInto('users')
 			.values({
@@ -158,7 +163,11 @@ export async function createUser(
 	});
 }
 
-/** Applies a change to one user under a row lock, recording before and after. */
+/**
+ * Applies a change to one user under a row lock, recording before and after. A change that would
+ * leave no active admin is refused on `guardField`: such changes take one lock first, so two
+ * admins demoting each other at once cannot both pass the check.
+ */
 async function changeUser(
 	db: Db,
 	actor: AuditActor,
@@ -169,16 +178,34 @@ async function changeUser(
 		municipality_code: number | null;
 		police_district: number | null;
 		disabled_at: Date | null;
-	}>
+	}>,
+	guardField?: string
 ) {
+	const removesAdmin = (u: { role: Role; disabled_at: Date | null }) =>
+		u.role === 'admin' &&
+		u.disabled_at === null &&
+		((change.role !== undefined && change.role !== 'admin') || (change.disabled_at ?? null) !== null);
 	return db.transaction().execute(async (trx) => {
+		if (guardField !== undefined)
+			await sql`SELECT pg_advisory_xact_lock(hashtext('tryghedskort.admins'))`.execute(trx);
 		const before = await trx
 			.selectFrom('users')
 			.select(['id', 'email', 'name', 'role', 'municipality_code', 'police_district', 'disabled_at'])
 			.where('id', '=', id)
 			.forUpdate()
 			.executeTakeFirst();
-		if (!before) throw new InputError('id', 'no such user', 404);
+		if (!before) throw new UserInputError('id', 'users.error.notFound', {}, 404);
+		if (guardField !== undefined && removesAdmin(before)) {
+			const other = await trx
+				.selectFrom('users')
+				.select('id')
+				.where('role', '=', 'admin')
+				.where('disabled_at', 'is', null)
+				.where('id', '<>', id)
+				.limit(1)
+				.executeTakeFirst();
+			if (!other) throw new UserInputError(guardField, 'users.error.lastAdmin', {}, 409);
+		}
 		const after = await trx
 			.updateTable('users')
 			.set({ ...change, updated_at: sql`now()` })
@@ -199,18 +226,26 @@ async function changeUser(
 	});
 }
 
+/** Changes role and scope; the last active admin keeps the admin role (409 on `role`). */
 export async function setRole(db: Db, actor: AuditActor, id: string, scope: RoleScope): Promise<void> {
 	await assertScopeExists(db, scope);
-	await changeUser(db, actor, id, 'user.setRole', {
-		role: scope.role,
-		municipality_code: scope.municipalityCode,
-		police_district: scope.policeDistrict
-	});
+	await changeUser(
+		db,
+		actor,
+		id,
+		'user.setRole',
+		{
+			role: scope.role,
+			municipality_code: scope.municipalityCode,
+			police_district: scope.policeDistrict
+		},
+		'role'
+	);
 }
 
-/** Disables the account and ends its sessions at once. */
+/** Disables the account and ends its sessions at once; never the last active admin (409). */
 export async function disableUser(db: Db, actor: AuditActor, id: string): Promise<void> {
-	await changeUser(db, actor, id, 'user.disable', { disabled_at: new Date() });
+	await changeUser(db, actor, id, 'user.disable', { disabled_at: new Date() }, 'form');
 }
 
 export async function enableUser(db: Db, actor: AuditActor, id: string): Promise<void> {

@@ -1,7 +1,9 @@
 // Helpers shared by the user administration pages.
 import { fail } from '@sveltejs/kit';
 import type { Db } from '$lib/server/db/connect';
+import type { Lang } from '$lib/i18n';
 import { InputError } from '$lib/server/errors';
+import { inputErrorMessage } from '$lib/server/users/validation';
 
 const danish = new Intl.Collator('da');
 
@@ -25,8 +27,9 @@ export function formText<K extends string>(form: FormData, names: readonly K[]):
 	return values;
 }
 
-/** An InputError from the service as a form failure on its field; anything else is rethrown. */
-export function inputFailure<P extends object>(err: unknown, payload: P) {
+/** An InputError from the service as a form failure on its field, in `lang`; anything else is rethrown. */
+export function inputFailure<P extends object>(err: unknown, lang: Lang, payload: P) {
 	if (!(err instanceof InputError)) throw err;
-	return fail(err.status, { ...payload, errors: { [err.field]: err.message } as Record<string, string> });
+	const errors: Record<string, string> = { [err.field]: inputErrorMessage(err, lang) };
+	return fail(err.status, { ...payload, errors });
 }

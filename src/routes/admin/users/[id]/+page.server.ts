@@ -41,11 +41,15 @@ export const actions = {
 		const values = formText(await event.request.formData(), SCOPE_FIELDS);
 		const scope = roleScopeSchema.safeParse(values);
 		if (!scope.success)
-			return fail(400, { action: 'setRole' as const, errors: fieldErrors(scope.error), values });
+			return fail(400, {
+				action: 'setRole' as const,
+				errors: fieldErrors(scope.error, event.locals.lang),
+				values
+			});
 		try {
 			await setRole(getDb(), auditActor(event), id, scope.data);
 		} catch (err) {
-			return inputFailure(err, { action: 'setRole' as const, values });
+			return inputFailure(err, event.locals.lang, { action: 'setRole' as const, values });
 		}
 		return { action: 'setRole' as const, done: translate(event.locals.lang, 'admin.user.roleSaved') };
 	},
@@ -64,7 +68,7 @@ export const actions = {
 		try {
 			await disableUser(getDb(), auditActor(event), id);
 		} catch (err) {
-			return inputFailure(err, { action: 'disable' as const });
+			return inputFailure(err, event.locals.lang, { action: 'disable' as const });
 		}
 		return { action: 'disable' as const, done: translate(event.locals.lang, 'admin.user.disabled') };
 	},
@@ -76,7 +80,7 @@ export const actions = {
 		try {
 			await enableUser(getDb(), auditActor(event), id);
 		} catch (err) {
-			return inputFailure(err, { action: 'enable' as const });
+			return inputFailure(err, event.locals.lang, { action: 'enable' as const });
 		}
 		return { action: 'enable' as const, done: translate(event.locals.lang, 'admin.user.enabled') };
 	}

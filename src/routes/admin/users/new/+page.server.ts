@@ -26,8 +26,9 @@ export const actions = {
 		const user = newUserSchema.safeParse(values);
 		const password = typed === '' ? null : passwordSchema.safeParse(typed);
 		if (!user.success || (password && !password.success)) {
-			const errors = user.success ? {} : fieldErrors(user.error);
-			if (password && !password.success) errors.password = password.error.issues[0].message;
+			const lang = event.locals.lang;
+			const errors = user.success ? {} : fieldErrors(user.error, lang);
+			if (password && !password.success) errors.password = fieldErrors(password.error, lang).form;
 			return fail(400, { errors, values });
 		}
 
@@ -36,7 +37,7 @@ export const actions = {
 		try {
 			id = await createUser(getDb(), auditActor(event), user.data, password?.data ?? generated!);
 		} catch (err) {
-			return inputFailure(err, { values });
+			return inputFailure(err, event.locals.lang, { values });
 		}
 		return { created: { id, email: user.data.email, name: user.data.name, generatedPassword: generated } };
 	}
