@@ -11,7 +11,7 @@ import type { CameraReadScope } from '../auth/policy';
 import { CAMERA_STATUSES, OWNER_TYPES } from '../../camera/register';
 import { csvField } from './public';
 import { textStream } from '../http/text-stream';
-import { scopeCameras } from './queries';
+import { CAMERA_ATTRIBUTE_COLUMNS, isoDate, scopeCameras } from './queries';
 
 export const EXPORT_BATCH_SIZE = 1000;
 
@@ -38,8 +38,6 @@ export function exportFilterFromQuery(params: URLSearchParams): Omit<CameraExpor
 	});
 	return { municipalityCode: q.kommune, status: q.status, ownerType: q.ejer };
 }
-
-const isoDate = (column: string) => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`;
 
 export interface ExportedCamera {
 	id: string;
@@ -141,25 +139,7 @@ export async function* exportBatches(
 				'c.status',
 				sql<number>`round(ST_X(ST_Transform(c.geom, 4326))::numeric, 8)`.as('lon'),
 				sql<number>`round(ST_Y(ST_Transform(c.geom, 4326))::numeric, 8)`.as('lat'),
-				'c.kind',
-				'c.mount_height_m as mountHeightM',
-				'c.azimuth_deg as azimuthDeg',
-				'c.tilt_deg as tiltDeg',
-				'c.hfov_deg as hfovDeg',
-				'c.focal_length_mm as focalLengthMm',
-				'c.sensor_width_mm as sensorWidthMm',
-				'c.resolution_px as resolutionPx',
-				'c.max_range_m as maxRangeM',
-				'c.pan_min_deg as panMinDeg',
-				'c.pan_max_deg as panMaxDeg',
-				'c.owner_type as ownerType',
-				'c.operator_name as operatorName',
-				'c.contact_email as contactEmail',
-				'c.contact_phone as contactPhone',
-				'c.purpose',
-				'c.legal_basis as legalBasis',
-				'c.signage',
-				'c.retention_days as retentionDays',
+				...CAMERA_ATTRIBUTE_COLUMNS,
 				sql<string | null>`ST_AsGeoJSON(ST_Transform(c.privacy_masks, 4326), 9)`.as('privacyMasks'),
 				isoDate('c.proposed_on').as('proposedOn'),
 				isoDate('c.approved_on').as('approvedOn'),

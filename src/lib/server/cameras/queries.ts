@@ -60,7 +60,31 @@ export async function cameraResource(db: Db, id: string): Promise<CameraResource
 		: null;
 }
 
-const isoDate = (column: string) => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`;
+/** A DATE column as 'YYYY-MM-DD' text: pg would turn it into a local-midnight Date that can shift a day. */
+export const isoDate = (column: string) => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`;
+
+/** A camera's optics, owner and legal attributes on `cameras as c`, named as the register's fields. */
+export const CAMERA_ATTRIBUTE_COLUMNS = [
+	'c.kind',
+	'c.mount_height_m as mountHeightM',
+	'c.azimuth_deg as azimuthDeg',
+	'c.tilt_deg as tiltDeg',
+	'c.hfov_deg as hfovDeg',
+	'c.focal_length_mm as focalLengthMm',
+	'c.sensor_width_mm as sensorWidthMm',
+	'c.resolution_px as resolutionPx',
+	'c.max_range_m as maxRangeM',
+	'c.pan_min_deg as panMinDeg',
+	'c.pan_max_deg as panMaxDeg',
+	'c.owner_type as ownerType',
+	'c.operator_name as operatorName',
+	'c.contact_email as contactEmail',
+	'c.contact_phone as contactPhone',
+	'c.purpose',
+	'c.legal_basis as legalBasis',
+	'c.signage',
+	'c.retention_days as retentionDays'
+] as const;
 
 export interface CameraDetail {
 	id: string;
@@ -125,25 +149,7 @@ export async function getCamera(db: Db, id: string): Promise<CameraDetail | null
 			sql<number>`ST_Y(ST_Transform(c.geom, 4326))`.as('lat'),
 			sql<number>`ST_X(c.geom)`.as('easting'),
 			sql<number>`ST_Y(c.geom)`.as('northing'),
-			'c.kind',
-			'c.mount_height_m as mountHeightM',
-			'c.azimuth_deg as azimuthDeg',
-			'c.tilt_deg as tiltDeg',
-			'c.hfov_deg as hfovDeg',
-			'c.focal_length_mm as focalLengthMm',
-			'c.sensor_width_mm as sensorWidthMm',
-			'c.resolution_px as resolutionPx',
-			'c.max_range_m as maxRangeM',
-			'c.pan_min_deg as panMinDeg',
-			'c.pan_max_deg as panMaxDeg',
-			'c.owner_type as ownerType',
-			'c.operator_name as operatorName',
-			'c.contact_email as contactEmail',
-			'c.contact_phone as contactPhone',
-			'c.purpose',
-			'c.legal_basis as legalBasis',
-			'c.signage',
-			'c.retention_days as retentionDays',
+			...CAMERA_ATTRIBUTE_COLUMNS,
 			sql<string | null>`ST_AsGeoJSON(ST_Transform(c.privacy_masks, 4326), 7)`.as('privacyMasks'),
 			sql<number>`coalesce(ST_NumGeometries(c.privacy_masks), 0)`.as('privacyMaskCount'),
 			sql<number | null>`ST_Area(c.privacy_masks)`.as('privacyMaskAreaM2'),
