@@ -18,7 +18,9 @@ export type Resource =
 			ownerType: OwnerType;
 	  }
 	/** A police district as the place a search covers. */
-	| { type: 'policeDistrict'; number: number | null };
+	| { type: 'policeDistrict'; number: number | null }
+	/** The whole country as a study area. */
+	| { type: 'country' };
 
 type Rule = (user: SessionUser | null, resource: Resource) => boolean;
 
@@ -125,6 +127,41 @@ const footageSearcher: Rule = (user, resource) => {
 	return false;
 };
 
+/**
+ * Incident data is police data: police reviewers import it for their own district (checked for
+ * every row's municipality) and nobody else does; operators import with the CLI.
+ */
+const incidentImporter: Rule = (user, resource) => {
+	if (user?.role !== 'police' || user.policeDistrict === null) return false;
+	if (resource.type === 'policeDistrict') return resource.number === user.policeDistrict;
+	if (resource.type === 'municipality') return resource.policeDistrict === user.policeDistrict;
+	return false;
+};
+
+/**
+ * Hotspot analyses (aggregated counts and Gi* on a grid, never single incidents) over a study
+ * area: planners for their municipality, police for their district and its municipalities,
+ * ministry reviewers anywhere including the whole country.
+ */
+const hotspotViewer: Rule = (user, resource) => {
+	switch (user?.role) {
+		case 'ministry':
+			return ['country', 'policeDistrict', 'municipality'].includes(resource.type);
+		case 'planner':
+			return resource.type === 'municipality' && resource.code === user.municipalityCode;
+		case 'police':
+			return incidentImporter(user, resource);
+		default:
+			return false;
+	}
+};
+
+/** Safety-survey results are published statistics: every signed-in reviewer reads them. */
+const surveyReader: Rule = (user) => ['planner', 'police', 'ministry'].includes(user?.role ?? '');
+
+/** The national safety survey is the Ministry of Justice's: its reviewers import it. */
+const surveyImporter: Rule = (user) => user?.role === 'ministry';
+
 export const policy = {
 	/** The public map and public boundary tiles. */
 	'map.view': anyone,
@@ -168,7 +205,15 @@ export const policy = {
 	/** The public camera map, its tiles and downloads: active cameras of non-private owners. */
 	'cameras.public': anyone,
 	/** Find cameras that may hold footage of a place and time. */
-	'footage.search': footageSearcher
+	'footage.search': footageSearcher,
+	/** Import point incidents (CSV, GeoJSON): the page (own district) and every row (its municipality). */
+	'incidents.import': incidentImporter,
+	/** Hotspot analysis (hex counts, Gi*) of a study area: a municipality, police district or the country. */
+	'hotspots.view': hotspotViewer,
+	/** Safety-survey shares and unsafe places: the map layers and lists. */
+	'surveys.view': surveyReader,
+	/** Import safety-survey results and unsafe places. */
+	'surveys.import': surveyImporter
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

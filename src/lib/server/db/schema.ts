@@ -45,6 +45,10 @@ export interface Database {
 	cameras: CamerasTable;
 	camera_views: CameraViewsTable;
 	camera_view_bands: CameraViewBandsTable;
+	incident_categories: IncidentCategoriesTable;
+	incidents: IncidentsTable;
+	hotspot_runs: HotspotRunsTable;
+	hotspot_cells: HotspotCellsTable;
 }
 
 export type Role = 'planner' | 'police' | 'ministry' | 'admin';
@@ -152,4 +156,53 @@ export interface CameraViewBandsTable {
 	level_id: string;
 	min_ppm: number;
 	geom: Geometry;
+}
+
+export interface IncidentCategoriesTable {
+	code: string;
+	name_da: string;
+	name_en: string;
+	sort_order: number;
+}
+
+export interface IncidentsTable {
+	id: Generated<number>;
+	source_ref: string;
+	source: string;
+	category: string;
+	occurred_at: Date;
+	geom: Geometry;
+	municipality_code: number;
+	import_id: string | null;
+	is_synthetic: Generated<boolean>;
+	created_at: Generated<Date>;
+}
+
+export interface HotspotRunsTable {
+	id: Generated<number>;
+	area: string;
+	cell_size_m: number;
+	band_m: number;
+	period_from: Date;
+	period_to: Date;
+	categories: string[];
+	cell_count: number;
+	incident_count: number;
+	mean: number;
+	std_dev: number;
+	neighbours: number;
+	compute_ms: number;
+	computed_at: Generated<Date>;
+	used_at: Generated<Date>;
+}
+
+export interface HotspotCellsTable {
+	run_id: number;
+	i: number;
+	j: number;
+	incidents: number;
+	neighbour_sum: number;
+	neighbours: number;
+	z: number | null;
+	bin: number;
 }
