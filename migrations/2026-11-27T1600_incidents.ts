@@ -58,11 +58,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 		// 'country', 'district:<number>' or 'municipality:<code>'.
 		.addColumn('area', 'text', (c) => c.notNull())
 		.addColumn('cell_size_m', 'integer', (c) => c.notNull().check(sql`cell_size_m BETWEEN 25 AND 5000`))
-		.addColumn('band_m', 'real', (c) => c.notNull())
+		.addColumn('band_m', 'float8', (c) => c.notNull())
 		.addColumn('period_from', 'date', (c) => c.notNull())
 		.addColumn('period_to', 'date', (c) => c.notNull())
 		// Sorted; the key of the cache together with the columns above.
 		.addColumn('categories', sql`text[]`, (c) => c.notNull())
+		// The 'incidents' dataset version the run was computed from: a run computed while incidents
+		// changed is never served (the trigger's DELETE cannot see it before it commits).
+		.addColumn('incidents_version', 'integer', (c) => c.notNull())
+		.addColumn('synthetic', 'boolean', (c) => c.notNull())
 		.addColumn('cell_count', 'integer', (c) => c.notNull())
 		.addColumn('incident_count', 'integer', (c) => c.notNull())
 		.addColumn('mean', 'float8', (c) => c.notNull())

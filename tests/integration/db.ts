@@ -14,10 +14,15 @@ export function testDb(): Db {
 	return db;
 }
 
+/** Reference data the migrations write (the incident category list): kept between tests. */
+const MIGRATION_DATA = ['incident_categories'];
+
 export async function resetData() {
 	const tables = await sql<{ tablename: string }>`
 		SELECT tablename FROM pg_tables
-		WHERE schemaname = 'public' AND tablename NOT IN ('spatial_ref_sys', 'kysely_migration', 'kysely_migration_lock')
+		WHERE schemaname = 'public'
+			AND tablename NOT IN ('spatial_ref_sys', 'kysely_migration', 'kysely_migration_lock')
+			AND tablename <> ALL(${MIGRATION_DATA}::text[])
 	`.execute(testDb());
 	if (tables.rows.length === 0) return;
 	const list = tables.rows.map((r) => `"${r.tablename}"`).join(', ');

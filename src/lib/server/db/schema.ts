@@ -49,6 +49,8 @@ export interface Database {
 	incidents: IncidentsTable;
 	hotspot_runs: HotspotRunsTable;
 	hotspot_cells: HotspotCellsTable;
+	survey_results: SurveyResultsTable;
+	survey_places: SurveyPlacesTable;
 }
 
 export type Role = 'planner' | 'police' | 'ministry' | 'admin';
@@ -186,6 +188,8 @@ export interface HotspotRunsTable {
 	period_from: Date;
 	period_to: Date;
 	categories: string[];
+	incidents_version: number;
+	synthetic: boolean;
 	cell_count: number;
 	incident_count: number;
 	mean: number;
@@ -205,4 +209,44 @@ export interface HotspotCellsTable {
 	neighbours: number;
 	z: number | null;
 	bin: number;
+}
+
+export type SurveyAreaKind = 'municipality' | 'police_district' | 'area';
+
+export interface SurveyResultsTable {
+	id: Generated<number>;
+	survey: string;
+	source: string;
+	period_from: Date;
+	period_to: Date;
+	area_kind: SurveyAreaKind;
+	municipality_code: number | null;
+	police_district: number | null;
+	area_name: string | null;
+	geom: Geometry | null;
+	unsafe_share: number;
+	respondents: number;
+	is_synthetic: Generated<boolean>;
+	import_id: string | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+	/** Generated: the area a result is about (`m:101`, `p:11`, `a:<municipality>:<name>`). */
+	area_key: ColumnType<string, never, never>;
+}
+
+export interface SurveyPlacesTable {
+	id: Generated<number>;
+	name: string;
+	description: string | null;
+	survey: string;
+	source: string;
+	period_from: Date;
+	period_to: Date;
+	geom: Geometry;
+	municipality_code: number;
+	mentions: number | null;
+	is_synthetic: Generated<boolean>;
+	import_id: string | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
 }
