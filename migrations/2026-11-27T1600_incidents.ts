@@ -99,6 +99,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addPrimaryKeyConstraint('hotspot_cells_pk', ['run_id', 'i', 'j'])
 		.execute();
 
+	// A cache: not worth the write-ahead log (a run of the country at 250 m is ~275,000 cells).
+	// After a crash both tables come back empty, and runs are computed again on demand.
+	await sql`ALTER TABLE hotspot_cells SET UNLOGGED`.execute(db);
+	await sql`ALTER TABLE hotspot_runs SET UNLOGGED`.execute(db);
+
 	await sql`
 		INSERT INTO datasets (name, source, is_demo) VALUES ('incidents', 'import', false)
 		ON CONFLICT (name) DO NOTHING

@@ -44,6 +44,15 @@ function selectedIncidents(q: HotspotQuery, allCategories: boolean) {
 	`;
 }
 
+/**
+ * One integer per cell, i * 10^6 + j, so the neighbour join hashes a single key (about twice as
+ * fast as the pair) and a neighbour's key is the cell's plus its offset's. Rows j stay far below
+ * 5 * 10^5 in Denmark even at 25 m cells (northing < 6.5 * 10^6 m).
+ */
+function cellKey(i: RawBuilder<unknown>, j: RawBuilder<unknown>): RawBuilder<number> {
+	return sql<number>`(${i}::int8 * 1000000 + ${j})`;
+}
+
 /** The bin of z-score `z` in SQL, from the same thresholds as zBin. */
 function binSql(z: RawBuilder<unknown>): RawBuilder<number> {
 	const hot = Z_CRITICAL.map((c) => sql`WHEN ${z} >= ${c.z}::float8 THEN ${c.bin}`);
@@ -87,10 +96,10 @@ export async function computeHotspotRun(trx: Trx, q: HotspotQuery): Promise<Comp
 				LATERAL tk_hex_cell(ST_X(s.geom), ST_Y(s.geom), ${size}) c
 			GROUP BY c.i, c.j
 		)
-		SELECT g.i, g.j, coalesce(c.n, 0) AS x, coalesce(c.synthetic, false) AS synthetic
+		SELECT g.i, g.j, ${cellKey(sql`g.i`, sql`g.j`)} AS k, coalesce(c.n, 0) AS x,
+			coalesce(c.synthetic, false) AS synthetic
 		FROM grid g LEFT JOIN counts c USING (i, j)
 	`.execute(trx);
-	await sql`ALTER TABLE tk_hotspot_cells ADD PRIMARY KEY (i, j)`.execute(trx);
 	await sql`ANALYZE tk_hotspot_cells`.execute(trx);
 
 	const { rows: statRows } = await sql<{
@@ -137,26 +146,28 @@ export async function computeHotspotRun(trx: Trx, q: HotspotQuery): Promise<Comp
 
 	await sql`
 		CREATE TEMP TABLE tk_hotspot_offsets ON COMMIT DROP AS
-		SELECT p, di, dj
+		SELECT p, ${cellKey(sql`di`, sql`dj`)} AS dk
 		FROM generate_series(0, 1) p, generate_series(${-reach}::integer, ${reach}::integer) di, generate_series(${-reach}::integer, ${reach}::integer) dj
 		WHERE ${size}::float8 * sqrt(power(1.5 * di, 2) + 3 * power(dj + (((p + di) & 1) - p) / 2.0, 2))
 			<= ${band}::float8 * (1 + 1e-9)
 	`.execute(trx);
 
+	await sql`SET LOCAL work_mem = '128MB'`.execute(trx);
 	await sql`
 		WITH sums AS (
-			SELECT c.i, c.j, c.x, sum(nb.x)::integer AS sx, count(*)::integer AS w
-			FROM tk_hotspot_cells c
-				JOIN tk_hotspot_offsets o ON o.p = (c.i & 1)
-				JOIN tk_hotspot_cells nb ON nb.i = c.i + o.di AND nb.j = c.j + o.dj
-			GROUP BY c.i, c.j, c.x
+			-- Scattered rather than gathered: each cell adds its count to every cell within the band
+			-- of it (the relation is symmetric), which aggregates one stream instead of probing a
+			-- hash per neighbour; cells outside the study area that receive sums drop out in the join.
+			SELECT c.k + o.dk AS k, sum(c.x)::integer AS sx, count(*)::integer AS w
+			FROM tk_hotspot_cells c JOIN tk_hotspot_offsets o ON o.p = (c.i & 1)
+			GROUP BY 1
 		), scored AS (
-			SELECT i, j, x, sx, w,
+			SELECT c.i, c.j, c.x, s.sx, s.w,
 				CASE WHEN ${stdDev}::float8 > 0 AND ${n}::integer > w
 					THEN (sx - ${mean}::float8 * w)
 						/ (${stdDev}::float8 * sqrt((${n}::float8 * w - w::float8 * w) / (${n}::float8 - 1)))
 				END AS z
-			FROM sums
+			FROM sums s JOIN tk_hotspot_cells c USING (k)
 		)
 		INSERT INTO hotspot_cells (run_id, i, j, incidents, neighbour_sum, neighbours, z, bin)
 		SELECT ${run.id}, i, j, x, sx, w, z, ${binSql(sql`z`)} FROM scored
