@@ -8,6 +8,7 @@ import { benchAuth } from '../bench/auth';
 import { benchBoundaryTiles } from '../bench/boundary-tiles';
 import { benchCameraImport } from '../bench/camera-import';
 import { benchCameraTiles } from '../bench/camera-tiles';
+import { benchHotspots, topUpIncidents } from '../bench/hotspots';
 import { generateCameras } from '../bench/generate-cameras';
 import { recomputeCameraViews } from '../../src/lib/server/cameras/views';
 import { seedDemoBuildingsIfEmpty } from '../../src/lib/server/buildings/demo';
@@ -88,6 +89,29 @@ async function main() {
 				console.log(formatTiming(`${label} raw tile SQL in PostGIS`, r.sql));
 			}
 
+			const incidentTarget = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
+			started = performance.now();
+			const incidentsAdded = await topUpIncidents(db, incidentTarget);
+			console.log(
+				`\nIncidents for the hotspot analysis: ${incidentTarget} (${incidentsAdded} synthetic ones generated in ${Math.round(performance.now() - started)} ms)`
+			);
+			const hotspots = await benchHotspots(db, app.origin);
+			for (const g of hotspots.giStar) {
+				console.log(
+					formatTiming(
+						`Gi* 250 m, ${g.area} (${g.cells} cells, ${g.incidents} incidents), from scratch`,
+						g.compute
+					)
+				);
+				console.log(formatTiming(`Gi* 250 m, ${g.area}, from the cache`, g.cached));
+			}
+			for (const r of hotspots.tiles) {
+				console.log(
+					formatTiming(`hotspot z${r.zoom} via app (HTTP, ${r.tiles} tiles, ~${r.meanBytes} B)`, r.http)
+				);
+				console.log(formatTiming(`hotspot z${r.zoom} raw tile SQL in PostGIS`, r.sql));
+			}
+
 			mkdirSync(join(projectRoot, 'bench-results'), { recursive: true });
 			const out = join(projectRoot, 'bench-results', 'foundation.json');
 			writeFileSync(
@@ -100,7 +124,8 @@ async function main() {
 						auth,
 						cameras: { generated, generateMs, computed, viewsMs },
 						cameraImport,
-						cameraTiles
+						cameraTiles,
+						hotspots
 					},
 					null,
 					2
