@@ -12,6 +12,7 @@ import {
 	validateSessionToken
 } from '$lib/server/auth/session';
 import { extendCsp, securityHeaders } from '$lib/server/security-headers';
+import { bodyLimit } from '$lib/server/http/body-limit';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(getDb(), bundledMigrations);
@@ -67,7 +68,7 @@ const hardening: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(language, authentication, hardening);
+export const handle = sequence(language, authentication, hardening, bodyLimit);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status === 404) return { message: translate(event.locals.lang ?? 'da', 'error.notFound') };

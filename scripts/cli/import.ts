@@ -84,7 +84,7 @@ const importers: Record<string, Importer> = {
 		optionHelp: [
 			'--srs CRS   coordinate system of FILE, overriding its "crs" member: CRS84, EPSG:4326, EPSG:4258,',
 			'            EPSG:25832 or EPSG:25833 (default: the file\'s "crs", else CRS84)',
-			'--format F  cameras: csv or geojson (default: from the file name, else the content); in a CSV',
+			'--format F  cameras, incidents: csv or geojson (default: from the file name, else the content); in a CSV',
 			'            --srs is the CRS of easting/northing (EPSG:25832 or EPSG:25833), lon/lat are WGS84'
 		],
 		async run(db, positionals, values) {
@@ -103,8 +103,124 @@ const importers: Record<string, Importer> = {
 			if (!result.ok)
 				throw new Error(`${result.badRows} of ${result.rows} rows refused; the register is unchanged`);
 		}
-	}
+	},
+	'reference-layer': {
+		summary:
+			'add the polygons of a reference layer (housing_area, housing_area_permit, nightlife_area, school, …) from GeoJSON, all or nothing',
+		usage: 'KIND FILE [--srs CRS] [--replace] [--synthetic] [--name-da NAME --name-en NAME]',
+		options: {
+			srs: { type: 'string' },
+			replace: { type: 'boolean' },
+			synthetic: { type: 'boolean' },
+			'name-da': { type: 'string' },
+			'name-en': { type: 'string' }
+		},
+		optionHelp: [
+			'--srs CRS   coordinate system of FILE, overriding its "crs" member: CRS84, EPSG:4326, EPSG:4258,',
+			'            EPSG:25832 or EPSG:25833 (default: the file\'s "crs", else CRS84)',
+			"--replace   reference-layer: delete the layer's features first (default: add to them)",
+			'--synthetic reference-layer: mark the features as made-up (demo or test) data',
+			'--name-da, --name-en  reference-layer: create KIND as a new layer with these names'
+		],
+		async run(db, positionals, values) {
+			if (positionals.length !== 2) throw new UsageError('reference-layer needs a KIND and a FILE');
+			const { importReferenceLayer, formatReferenceLayerImport } =
+				await import('../../src/lib/server/rules/reference-layers');
+			const nameDa = typeof values['name-da'] === 'string' ? values['name-da'] : undefined;
+			const nameEn = typeof values['name-en'] === 'string' ? values['name-en'] : undefined;
+			if ((nameDa === undefined) !== (nameEn === undefined))
+				throw new UsageError('--name-da and --name-en go together');
+			const result = await importReferenceLayer(db, {
+				kind: positionals[0],
+				path: positionals[1],
+				srs: typeof values.srs === 'string' ? values.srs : undefined,
+				replace: values.replace === true,
+				synthetic: values.synthetic === true,
+				newLayer: nameDa !== undefined && nameEn !== undefined ? { da: nameDa, en: nameEn } : undefined,
+				actor: cliActor()
+			});
+			console.log(formatReferenceLayerImport(result, 50));
+			if (!result.ok) throw new Error('the reference layer is unchanged');
+		}
+	},
+	incidents: {
+		summary:
+			'add point incidents from CSV or GeoJSON, all or nothing; known source references are skipped (anywhere)',
+		usage: 'FILE [--srs CRS] [--format csv|geojson] [--source NAME]',
+		options: { srs: { type: 'string' }, format: { type: 'string' }, source: { type: 'string' } },
+		optionHelp: [
+			'--srs CRS   coordinate system of FILE, overriding its "crs" member: CRS84, EPSG:4326, EPSG:4258,',
+			'            EPSG:25832 or EPSG:25833 (default: the file\'s "crs", else CRS84)',
+			'--format F  cameras, incidents: csv or geojson (default: from the file name, else the content); in a CSV',
+			'            --srs is the CRS of easting/northing (EPSG:25832 or EPSG:25833), lon/lat are WGS84',
+			'--source S  incidents: the source system of rows without a "source" column (default: the file name)'
+		],
+		async run(db, positionals, values) {
+			if (positionals.length !== 1) throw new UsageError('incidents needs exactly one FILE');
+			const format = values.format;
+			if (format !== undefined && format !== 'csv' && format !== 'geojson')
+				throw new UsageError(`--format must be csv or geojson, not "${String(format)}"`);
+			const { importIncidentFile, formatIncidentImportReport } =
+				await import('../../src/lib/server/incidents/import');
+			const label = basename(positionals[0]);
+			let reported = 0;
+			const result = await importIncidentFile(db, positionals[0], {
+				srs: typeof values.srs === 'string' ? values.srs : undefined,
+				format,
+				source: typeof values.source === 'string' ? values.source : undefined,
+				actor: cliActor(),
+				onProgress: (p) => {
+					if (p.rows - reported < 100_000) return;
+					reported = p.rows - (p.rows % 100_000);
+					process.stderr.write(
+						`${label}: ${p.rows} rows read, ${p.imported} imported, ${p.duplicates} duplicates` +
+							`${p.errors ? `, ${p.errors} errors` : ''}\n`
+					);
+				}
+			});
+			console.log(formatIncidentImportReport(result, 50));
+			if (!result.ok)
+				throw new Error(`${result.badRows} of ${result.rows} rows refused; no incident was stored`);
+		}
+	},
+	survey: surveyImporter('results'),
+	'unsafe-places': surveyImporter('places')
 };
+
+function surveyImporter(kind: 'results' | 'places'): Importer {
+	const label = kind === 'results' ? 'survey' : 'unsafe-places';
+	return {
+		summary:
+			kind === 'results'
+				? 'add or update safety-survey results (unsafe share by municipality, police district or drawn area) from CSV or GeoJSON, all or nothing'
+				: 'add or update places named as unsafe in a safety survey (points or areas) from CSV or GeoJSON, all or nothing',
+		usage: 'FILE [--srs CRS] [--format csv|geojson] [--synthetic]',
+		options: { srs: { type: 'string' }, format: { type: 'string' }, synthetic: { type: 'boolean' } },
+		optionHelp: [
+			'--srs CRS   coordinate system of FILE, overriding its "crs" member: CRS84, EPSG:4326, EPSG:4258,',
+			'            EPSG:25832 or EPSG:25833 (default: the file\'s "crs", else CRS84)',
+			'--format F  survey, unsafe-places: csv or geojson (default: from the file name, else the content)',
+			'--synthetic survey, unsafe-places: mark every row as synthetic (made-up test or demo data)'
+		],
+		async run(db, positionals, values) {
+			if (positionals.length !== 1) throw new UsageError(`${label} needs exactly one FILE`);
+			const format = values.format;
+			if (format !== undefined && format !== 'csv' && format !== 'geojson')
+				throw new UsageError(`--format must be csv or geojson, not "${String(format)}"`);
+			const { importSurveyFile, formatSurveyImportReport } =
+				await import('../../src/lib/server/surveys/import');
+			const result = await importSurveyFile(db, kind, positionals[0], {
+				srs: typeof values.srs === 'string' ? values.srs : undefined,
+				format,
+				synthetic: values.synthetic === true,
+				actor: cliActor()
+			});
+			console.log(formatSurveyImportReport(result, 50));
+			if (!result.ok)
+				throw new Error(`${result.badRows} of ${result.rows} rows refused; nothing was changed`);
+		}
+	};
+}
 
 function usage(): string {
 	const lines = ['usage: npm run import -- <kind> <arguments>', '', 'kinds:'];

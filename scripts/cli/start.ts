@@ -15,8 +15,10 @@ async function main() {
 	process.env.PORT ??= '3000';
 	const publicUrl = `http://${process.env.HOST === '0.0.0.0' ? 'localhost' : process.env.HOST}:${process.env.PORT}`;
 	process.env.ORIGIN ??= publicUrl;
-	// Camera imports upload files of up to 20 MB; adapter-node's default body limit is 512 KB.
-	process.env.BODY_SIZE_LIMIT ??= '21M';
+	// adapter-node's limit is for every route (512 KB by default). The incident upload streams files
+	// of up to 200 MB into the import; every other route is held to 21 MB (the camera import's
+	// 20 MB file) by the body-limit hook (src/lib/server/http/body-limit.ts).
+	process.env.BODY_SIZE_LIMIT ??= '201M';
 
 	await import(pathToFileURL(join(projectRoot, 'build', 'index.js')).href);
 	console.log(`\nTryghedskort is running at ${process.env.ORIGIN}`);

@@ -108,3 +108,14 @@ export function describeIssue(error: z.ZodError): string {
 	const path = issue.path.join('.');
 	return path ? `${path}: ${issue.message}` : issue.message;
 }
+
+/** Ground metres per pixel of a 256-pixel web-mercator tile at zoom 0, at Denmark's latitude (56°). */
+const METRES_PER_PIXEL_Z0 = (40_075_016.686 / 256) * Math.cos((56 * Math.PI) / 180);
+
+/**
+ * Whether a map at `zoom` draws every cell with incidents (cells at least 4 pixels wide) or only
+ * the significant ones, which stay visible when cells shrink below a pixel.
+ */
+export function drawsAllCells(cellSize: number, zoom: number): boolean {
+	return (2 * cellSize) / (METRES_PER_PIXEL_Z0 / 2 ** zoom) >= 4;
+}

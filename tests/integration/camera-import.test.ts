@@ -179,7 +179,7 @@ describe('camera import, CSV', () => {
 			'3 operatorName cameras.error.required',
 			'4 retentionDays cameras.error.range',
 			'5 lon, lat cameras.error.outside',
-			'6 lon, lat camimport.error.looksMetres'
+			'6 lon, lat import.error.looksMetres'
 		]);
 		expect(result.errors[1].message).toBe('Must be between 0 and 3650.');
 		expect(await counts()).toEqual({ cameras: 0, views: 0, audit: 0 });
@@ -219,7 +219,7 @@ describe('camera import, CSV', () => {
 
 		const degrees = csv.replace('480219.14,6105963.30', '14.69,55.10');
 		expect(summary(refused(await importText(degrees, { srs: 'EPSG:25833' })))).toEqual([
-			'2 easting, northing camimport.error.looksDegrees'
+			'2 easting, northing import.error.looksDegrees'
 		]);
 	});
 
@@ -252,9 +252,9 @@ describe('camera import, CSV', () => {
 		].join('\n');
 		const result = refused(await importText(csv));
 		expect(summary(result)).toEqual([
-			'1 maxRange camimport.error.unknownColumn',
-			'1 maxRangeM camimport.error.missingColumn',
-			'1 retentionDays camimport.error.missingColumn'
+			'1 maxRange import.error.unknownColumn',
+			'1 maxRangeM import.error.missingColumn',
+			'1 retentionDays import.error.missingColumn'
 		]);
 		expect(await counts()).toEqual({ cameras: 0, views: 0, audit: 0 });
 	});
@@ -268,10 +268,10 @@ describe('camera import, CSV', () => {
 			0x65,
 			0x0a
 		]);
-		expect(summary(refused(await importText(latin1)))).toEqual(['null file camimport.error.encoding']);
+		expect(summary(refused(await importText(latin1)))).toEqual(['null file import.error.encoding']);
 		const unclosed = `${HEADER}\n"Torvet,fixed,12.6,55.656\n`;
-		expect(summary(refused(await importText(unclosed)))).toEqual(['2 file camimport.error.unclosedQuote']);
-		expect(summary(refused(await importText('  \n')))).toEqual(['null file camimport.error.empty']);
+		expect(summary(refused(await importText(unclosed)))).toEqual(['2 file import.error.unclosedQuote']);
+		expect(summary(refused(await importText('  \n')))).toEqual(['null file import.error.empty']);
 		expect(summary(refused(await importText(`${HEADER}\n\n`)))).toEqual(['null file camimport.error.noRows']);
 	});
 
@@ -353,7 +353,7 @@ describe('camera import, GeoJSON', () => {
 		const result = refused(await importFixture('bad.geojson'));
 		expect(result).toMatchObject({ format: 'geojson', rows: 4, badRows: 3 });
 		expect(summary(result)).toEqual([
-			'2 geometry camimport.error.looksDegrees',
+			'2 geometry import.error.looksDegrees',
 			'3 kind cameras.error.required',
 			'3 retentionDays cameras.error.range',
 			'4 geometry cameras.error.outside'
@@ -363,7 +363,7 @@ describe('camera import, GeoJSON', () => {
 
 	it('catches metres in a file without crs, and takes the CRS from the option instead', async () => {
 		expect(summary(refused(await importFixture('wrong-crs.geojson')))).toEqual([
-			'1 geometry camimport.error.looksMetres'
+			'1 geometry import.error.looksMetres'
 		]);
 		expect(succeeded(await importFixture('wrong-crs.geojson', { srs: 'EPSG:25832' })).imported).toBe(1);
 	});
@@ -373,10 +373,10 @@ describe('camera import, GeoJSON', () => {
 			JSON.stringify({ type: 'Feature', geometry, properties });
 		const name = 'upload.geojson';
 		expect(summary(refused(await importText('{"type":"Feature","geometry":null}', { name })))).toEqual([
-			'null file camimport.error.notFeatureCollection'
+			'null file import.error.notFeatureCollection'
 		]);
 		expect(summary(refused(await importText('{"type":"FeatureCollection","features":[{', { name })))).toEqual(
-			['null file camimport.error.geojson']
+			['null file import.error.geojson']
 		);
 		const line = feature(
 			{
@@ -392,8 +392,8 @@ describe('camera import, GeoJSON', () => {
 			await importText(`{"type":"FeatureCollection","features":[${line}]}`, { name, format: 'geojson' })
 		);
 		expect(summary(result).slice(0, 2)).toEqual([
-			'1 fid camimport.error.unknownColumn',
-			'1 geometry camimport.error.point'
+			'1 fid import.error.unknownColumn',
+			'1 geometry import.error.point'
 		]);
 		expect(
 			summary(refused(await importText('{"type":"FeatureCollection","features":[]}', { name })))
@@ -407,7 +407,7 @@ describe('camera import, GeoJSON', () => {
 		const parsed = JSON.parse(text);
 		const late = JSON.stringify({ type: parsed.type, features: parsed.features, crs: parsed.crs });
 		expect(summary(refused(await importText(late, { name: 'late.geojson' })))).toContain(
-			'null file camimport.error.crsLate'
+			'null file import.error.crsLate'
 		);
 		expect(await counts()).toEqual({ cameras: 0, views: 0, audit: 0 });
 	});

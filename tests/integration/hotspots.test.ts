@@ -27,14 +27,10 @@ function query(overrides: Partial<Record<string, string>> = {}): HotspotQuery {
 
 async function insertGridMunicipality() {
 	const db = testDb();
-	await db
-		.insertInto('police_districts')
-		.values({
-			number: 99,
-			name: 'Testkreds',
-			geom: sql`ST_Multi(ST_MakeEnvelope(0, 0, 1, 1, 25832))` as never
-		})
-		.execute();
+	await sql`
+		INSERT INTO police_districts (number, name, geom)
+		VALUES (99, 'Testkreds', ST_Multi(ST_MakeEnvelope(0, 0, 1, 1, 25832)))
+	`.execute(db);
 	await sql`
 		INSERT INTO municipalities (code, name, police_district, geom)
 		SELECT 901, 'Testkommune', 99, ST_Multi(ST_Union(ST_Buffer(ST_SetSRID(ST_Hexagon(${SIZE}::float8, i, j), 25832), -1)))

@@ -3,8 +3,6 @@
 // CRS84, EPSG:4326, EPSG:4258, EPSG:25832, EPSG:25833; coordinates must lie in Denmark). Z values
 // are dropped, invalid rings repaired; everything happens in one transaction that also
 // recomputes the views of the cameras near the changed buildings, so a bad file changes nothing.
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/connect';
 import type { Database } from '../db/schema';
@@ -13,6 +11,12 @@ import { findProperty, type FeatureProperties } from '../boundaries/boundary-pro
 import { assertCoordinatesPlausible, resolveSourceCrs, type SourceCrs } from '../boundaries/crs';
 import { BoundaryImportError } from '../boundaries/errors';
 import { parseBoundaryFile } from '../boundaries/geojson-parse';
+import {
+	geometryBatches,
+	readGeoJsonInput,
+	repairStagedPolygons,
+	type GeoJsonInput
+} from '../boundaries/polygon-stage';
 import { recomputeViewsNear, type Bbox25832 } from '../cameras/views';
 
 /** A problem with the file or the options, worded for the person who runs the import. */
@@ -23,7 +27,7 @@ export class BuildingImportError extends Error {
 	}
 }
 
-export type BuildingImportInput = ({ path: string; source?: string } | { text: string; source: string }) & {
+export type BuildingImportInput = GeoJsonInput & {
 	/** Overrides the file's `crs` member, e.g. 'EPSG:25832'. */
 	srs?: string;
 	/** Deletes every stored building first; otherwise the file's buildings are added. */
@@ -130,42 +134,12 @@ export function readBuildingAttributes(properties: FeatureProperties): BuildingA
 	return { height, residential: residential ?? false, ref, notes };
 }
 
-async function readInput(input: BuildingImportInput): Promise<{ text: string; source: string }> {
-	if ('text' in input) return { text: input.text, source: input.source };
-	try {
-		return { text: await readFile(input.path, 'utf8'), source: input.source ?? basename(input.path) };
-	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		const why =
-			code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
-		throw new BuildingImportError(`Cannot read ${input.path}: ${why}.`);
-	}
-}
-
-// Keeps one staging statement to a few MB of parameters.
-const STAGE_BATCH_CHARS = 2_000_000;
-
 interface StageRow {
 	feature: number;
 	height: number | null;
 	residential: boolean;
 	ref: string | null;
 	geometry: string;
-}
-
-function* batches(rows: StageRow[]): Generator<StageRow[]> {
-	let batch: StageRow[] = [];
-	let chars = 0;
-	for (const row of rows) {
-		if (batch.length > 0 && chars + row.geometry.length > STAGE_BATCH_CHARS) {
-			yield batch;
-			batch = [];
-			chars = 0;
-		}
-		batch.push(row);
-		chars += row.geometry.length;
-	}
-	if (batch.length) yield batch;
 }
 
 /** Serialises writes to the buildings table (imports, demo seeding) across processes. */
@@ -184,7 +158,7 @@ function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<
  */
 export async function importBuildings(db: Db, input: BuildingImportInput): Promise<BuildingImportReport> {
 	const started = performance.now();
-	const { text, source } = await readInput(input);
+	const { text, source } = await readGeoJsonInput(input, (message) => new BuildingImportError(message));
 	let file: ReturnType<typeof parseBoundaryFile>;
 	let crs: SourceCrs;
 	try {
@@ -225,7 +199,7 @@ export async function importBuildings(db: Db, input: BuildingImportInput): Promi
 				geom geometry NOT NULL
 			) ON COMMIT DROP
 		`.execute(trx);
-		for (const batch of batches(rows)) {
+		for (const batch of geometryBatches(rows)) {
 			await sql`
 				INSERT INTO building_import_stage (feature, height, residential, ref, geom)
 				SELECT e.feature, e.height, e.residential, e.ref,
@@ -235,17 +209,8 @@ export async function importBuildings(db: Db, input: BuildingImportInput): Promi
 			`.execute(trx);
 		}
 
-		const repaired = await sql<{ feature: number; reason: string; empty: boolean }>`
-			WITH invalid AS (
-				SELECT feature, ST_IsValidReason(geom) AS reason FROM building_import_stage WHERE NOT ST_IsValid(geom)
-			)
-			UPDATE building_import_stage s
-			SET geom = ST_CollectionExtract(ST_MakeValid(s.geom), 3)
-			FROM invalid i
-			WHERE s.feature = i.feature
-			RETURNING s.feature, i.reason, ST_IsEmpty(s.geom) AS empty
-		`.execute(trx);
-		const emptied = repaired.rows.filter((r) => r.empty).map((r) => r.feature);
+		const repaired = await repairStagedPolygons(trx, 'building_import_stage');
+		const emptied = repaired.filter((r) => r.empty).map((r) => r.feature);
 		if (emptied.length) {
 			await sql`DELETE FROM building_import_stage WHERE feature = ANY(${emptied}::integer[])`.execute(trx);
 			for (const feature of emptied) {
@@ -319,7 +284,7 @@ export async function importBuildings(db: Db, input: BuildingImportInput): Promi
 			deleted,
 			withHeight,
 			residential,
-			repairs: repaired.rows
+			repairs: repaired
 				.map(({ feature, reason }) => ({ feature, reason }))
 				.sort((a, b) => a.feature - b.feature),
 			skipped: skipped.sort((a, b) => a.feature - b.feature),

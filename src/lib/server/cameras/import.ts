@@ -17,7 +17,7 @@
 //                panMaxDeg for a ptz camera
 //   optional     focalLengthMm, sensorWidthMm, contactEmail, contactPhone, signage (true/1/yes/on),
 //                privacyMasks (GeoJSON Polygon/MultiPolygon in WGS84, as text or, in GeoJSON, an
-//                object), proposedOn, policeRegisteredOn (YYYY-MM-DD)
+//                object), proposedOn, policeRegisteredOn, permitValidFrom, permitValidTo (YYYY-MM-DD)
 //   life cycle   id (a UUID, kept; refused when the register has it), status (default proposed),
 //                approvedOn, activeFrom, decommissionedOn: the date of the status is required,
 //                later steps' dates must be empty, dates in order and not in the future. Planners
@@ -31,25 +31,57 @@
 // the rows are inserted while the file streams in (one INSERT ... SELECT per batch, which also
 // finds each municipality with ST_Intersects and writes each camera's audit row), and a refusal
 // rolls the whole transaction back. Memory holds one batch, the ids, and the first errors.
-import { open, type FileHandle } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/connect';
 import type { CameraStatus, Database } from '../db/schema';
 import type { AuditActor } from '../audit/service';
 import type { Action, Resource } from '../auth/policy';
-import { BoundaryImportError } from '../boundaries/errors';
-import { resolveSourceCrs, supportedCrs, type SourceCrs } from '../boundaries/crs';
+import { supportedCrs, type SourceCrs } from '../boundaries/crs';
+import {
+	blank,
+	cell,
+	columnIndex,
+	csvLayout as readCsvLayout,
+	csvProjectedSrid,
+	csvValues,
+	isPoint,
+	normalizeColumn as normalize,
+	numeric,
+	positionMismatch,
+	resolveImportCrs as resolveCrs,
+	type CsvLayout
+} from '../import/columns';
+import {
+	FileError,
+	fileError,
+	issuesOf,
+	rowError,
+	type ImportRowError,
+	type Vars
+} from '../import/row-errors';
+import {
+	csvRecords,
+	decodeUtf8,
+	formatOf,
+	geoJsonEvents,
+	sniff,
+	type ByteSource,
+	type ImportFormat
+} from '../import/stream-readers';
+import { withImportFile } from '../import/files';
+import { formatRefusedImport } from '../import/report';
 import { CAMERA_STATUSES } from '../../camera/register';
-import { translate, type Lang, type MessageKey } from '../../i18n';
+import { translate, type MessageKey } from '../../i18n';
 import { CAMERA_FIELDS, isoDate, newCameraSchema, positionSchema, type NewCamera } from './validation';
 import { recomputeCameraViews } from './views';
 
-type Vars = Record<string, string | number>;
 type Raw = Record<string, unknown>;
 
-export type CameraImportFormat = 'csv' | 'geojson';
+export type CameraImportFormat = ImportFormat;
+export type { ImportRowError } from '../import/row-errors';
+export { importErrorMessage } from '../import/row-errors';
 
 /** Columns about the camera's life cycle, beyond the register's form fields. */
 export const LIFE_CYCLE_COLUMNS = ['id', 'status', 'approvedOn', 'activeFrom', 'decommissionedOn'] as const;
@@ -80,18 +112,7 @@ const ALWAYS_REQUIRED = [
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const normalize = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
-const COLUMN_BY_KEY = new Map<string, string>(IMPORT_COLUMNS.map((c) => [normalize(c), c]));
-
-/** One problem: `row` is the CSV row (the header is row 1) or the GeoJSON feature (from 1); null for the file. */
-export interface ImportRowError {
-	row: number | null;
-	field: string;
-	/** In English; `key` and `vars` give it in another language. */
-	message: string;
-	key: MessageKey | null;
-	vars: Vars;
-}
+const COLUMN_BY_KEY = columnIndex(IMPORT_COLUMNS);
 
 export interface CameraImportOptions {
 	/** The file's name (for the audit trail and to tell the format by its extension). */
@@ -140,307 +161,6 @@ export interface CameraImportRefusal {
 
 export type CameraImportResult = CameraImportSuccess | CameraImportRefusal;
 
-/** The error in the reader's language. */
-export function importErrorMessage(error: ImportRowError, lang: Lang): string {
-	return error.key ? translate(lang, error.key, error.vars) : error.message;
-}
-
-function rowError(row: number | null, field: string, key: MessageKey, vars: Vars = {}): ImportRowError {
-	return { row, field, key, vars, message: translate('en', key, vars) };
-}
-
-/** A problem with the file as a whole: it stops the reading. */
-class FileError extends Error {
-	constructor(readonly error: ImportRowError) {
-		super(error.message);
-	}
-}
-
-const fileError = (key: MessageKey, vars: Vars = {}, row: number | null = null, field = 'file') =>
-	new FileError(rowError(row, field, key, vars));
-
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-async function* chunksOf(source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>) {
-	if (Symbol.asyncIterator in source) {
-		yield* source as AsyncIterable<Uint8Array>;
-		return;
-	}
-	const reader = (source as ReadableStream<Uint8Array>).getReader();
-	try {
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) return;
-			yield value;
-		}
-	} finally {
-		reader.releaseLock();
-	}
-}
-
-/** UTF-8 text in chunks, without a byte order mark; anything else is refused rather than garbled. */
-async function* decodeUtf8(source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>) {
-	const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-	try {
-		for await (const chunk of chunksOf(source)) {
-			const text = decoder.decode(chunk, { stream: true });
-			if (text) yield text;
-		}
-		const rest = decoder.decode();
-		if (rest) yield rest;
-	} catch (e) {
-		if (e instanceof TypeError) throw fileError('camimport.error.encoding');
-		throw e;
-	}
-}
-
-const MAX_CSV_FIELD = 1_000_000;
-
-/** CSV records (RFC 4180) with their row numbers; blank lines are counted but not returned. */
-async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<{ row: number; fields: string[] }> {
-	let delimiter: string | null = null;
-	let pending = '';
-	let field = '';
-	let fields: string[] = [];
-	let quoted = false;
-	let afterQuote = false;
-	let row = 1;
-
-	function* parse(chunk: string): Generator<{ row: number; fields: string[] }> {
-		for (let i = 0; i < chunk.length; i++) {
-			const c = chunk[i];
-			if (quoted) {
-				if (c === '"') {
-					quoted = false;
-					afterQuote = true;
-				} else field += c;
-				continue;
-			}
-			if (afterQuote) {
-				afterQuote = false;
-				if (c === '"') {
-					field += '"';
-					quoted = true;
-					continue;
-				}
-			}
-			if (c === delimiter) {
-				fields.push(field);
-				field = '';
-			} else if (c === '\n') {
-				fields.push(field);
-				if (fields.length > 1 || fields[0] !== '') yield { row, fields };
-				row++;
-				fields = [];
-				field = '';
-			} else if (c === '"' && field === '') {
-				quoted = true;
-			} else if (c !== '\r') {
-				field += c;
-			}
-			if (field.length > MAX_CSV_FIELD)
-				throw fileError('camimport.error.fieldTooLong', { max: MAX_CSV_FIELD }, row);
-		}
-		if (field.length > MAX_CSV_FIELD)
-			throw fileError('camimport.error.fieldTooLong', { max: MAX_CSV_FIELD }, row);
-	}
-
-	for await (const chunk of text) {
-		if (delimiter === null) {
-			pending += chunk;
-			const end = pending.indexOf('\n');
-			if (end < 0 && pending.length < 65_536) continue;
-			delimiter = pickDelimiter(end < 0 ? pending : pending.slice(0, end));
-			yield* parse(pending);
-			pending = '';
-		} else yield* parse(chunk);
-	}
-	if (delimiter === null) {
-		delimiter = pickDelimiter(pending);
-		yield* parse(pending);
-	}
-	if (quoted) throw fileError('camimport.error.unclosedQuote', {}, row);
-	if (fields.length > 0 || field !== '') {
-		fields.push(field);
-		yield { row, fields };
-	}
-}
-
-function pickDelimiter(headerLine: string): string {
-	const count = (d: string) => headerLine.split(d).length - 1;
-	const candidates = [',', ';', '\t'];
-	return candidates.reduce((best, d) => (count(d) > count(best) ? d : best), ',');
-}
-
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
-
-/** Reads JSON text piece by piece: whole values (bounded in size) and structural characters. */
-class JsonTextReader {
-	private buf = '';
-	private pos = 0;
-	private ended = false;
-	constructor(private readonly chunks: AsyncIterator<string>) {}
-
-	private async more(): Promise<boolean> {
-		if (this.ended) return false;
-		const next = await this.chunks.next();
-		if (next.done) {
-			this.ended = true;
-			return false;
-		}
-		this.buf = this.buf.slice(this.pos) + next.value;
-		this.pos = 0;
-		return true;
-	}
-
-	/** The next character that is not white space, without taking it; null at the end. */
-	async peek(): Promise<string | null> {
-		for (;;) {
-			while (this.pos < this.buf.length && isSpace(this.buf.charCodeAt(this.pos))) this.pos++;
-			if (this.pos < this.buf.length) return this.buf[this.pos];
-			if (!(await this.more())) return null;
-		}
-	}
-
-	async take(expected: string): Promise<void> {
-		const c = await this.peek();
-		if (c !== expected) throw fileError('camimport.error.geojson');
-		this.pos++;
-	}
-
-	/**
-	 * One JSON value as text (left unparsed), or null when it is dropped because `keep` is false.
-	 * A value longer than `max` characters stops the import.
-	 */
-	async value(max: number, keep = true, tooLong: () => FileError): Promise<string | null> {
-		const first = await this.peek();
-		if (first === null) throw fileError('camimport.error.geojson');
-		const container = first === '{' || first === '[';
-		const string = first === '"';
-		let depth = 0;
-		let inString = false;
-		let escaped = false;
-		const parts: string[] = [];
-		let size = 0;
-		for (;;) {
-			const b = this.buf;
-			let i = this.pos;
-			let done = false;
-			for (; i < b.length; i++) {
-				const c = b.charCodeAt(i);
-				if (inString) {
-					if (escaped) escaped = false;
-					else if (c === 92) escaped = true;
-					else if (c === 34) {
-						inString = false;
-						if (string) {
-							i++;
-							done = true;
-							break;
-						}
-					}
-					continue;
-				}
-				if (c === 34) {
-					inString = true;
-				} else if (container && (c === 123 || c === 91)) {
-					depth++;
-				} else if (container && (c === 125 || c === 93)) {
-					depth--;
-					if (depth === 0) {
-						i++;
-						done = true;
-						break;
-					}
-				} else if (!container && !string && (c === 44 || c === 125 || c === 93 || isSpace(c))) {
-					done = true;
-					break;
-				}
-			}
-			size += i - this.pos;
-			if (size > max) throw tooLong();
-			if (keep) parts.push(b.slice(this.pos, i));
-			this.pos = i;
-			if (done) return keep ? parts.join('') : null;
-			if (!(await this.more())) {
-				if (!container && !string && size > 0) return keep ? parts.join('') : null;
-				throw fileError('camimport.error.geojson');
-			}
-		}
-	}
-}
-
-const MAX_FEATURE_CHARS = 2_000_000;
-const MAX_MEMBER_CHARS = 1_000_000;
-
-type GeoJsonEvent = { kind: 'crs'; value: unknown } | { kind: 'feature'; row: number; value: unknown };
-
-function parseJson(text: string, error: () => FileError): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw error();
-	}
-}
-
-/**
- * The members of a FeatureCollection as they stream past: its `crs` and each feature, parsed one
- * at a time. Other members are skipped; a root that is no FeatureCollection stops the import.
- */
-async function* geoJsonEvents(text: AsyncIterable<string>): AsyncGenerator<GeoJsonEvent> {
-	const reader = new JsonTextReader(text[Symbol.asyncIterator]());
-	const notGeoJson = () => fileError('camimport.error.geojson');
-	let type: unknown = undefined;
-	let sawFeatures = false;
-	await reader.take('{');
-	if ((await reader.peek()) === '}') throw fileError('camimport.error.notFeatureCollection');
-	for (;;) {
-		const key = parseJson((await reader.value(10_000, true, notGeoJson))!, notGeoJson);
-		await reader.take(':');
-		const memberTooLong = () => fileError('camimport.error.memberTooLong', { member: String(key) });
-		if (key === 'features') {
-			sawFeatures = true;
-			await reader.take('[');
-			let row = 0;
-			if ((await reader.peek()) === ']') await reader.take(']');
-			else {
-				for (;;) {
-					row++;
-					const featureRow = row;
-					const feature = (await reader.value(MAX_FEATURE_CHARS, true, () =>
-						fileError('camimport.error.featureTooLong', { max: MAX_FEATURE_CHARS }, featureRow)
-					))!;
-					yield {
-						kind: 'feature',
-						row,
-						value: parseJson(feature, () => fileError('camimport.error.geojson', {}, featureRow))
-					};
-					const next = await reader.peek();
-					if (next === ',') await reader.take(',');
-					else if (next === ']') {
-						await reader.take(']');
-						break;
-					} else throw notGeoJson();
-				}
-			}
-		} else if (key === 'crs' || key === 'type') {
-			const value = parseJson((await reader.value(MAX_MEMBER_CHARS, true, memberTooLong))!, notGeoJson);
-			if (key === 'type') {
-				type = value;
-				if (type !== 'FeatureCollection') throw fileError('camimport.error.notFeatureCollection');
-			} else yield { kind: 'crs', value };
-		} else {
-			await reader.value(Number.POSITIVE_INFINITY, false, memberTooLong);
-		}
-		const next = await reader.peek();
-		if (next === ',') await reader.take(',');
-		else if (next === '}') break;
-		else throw notGeoJson();
-	}
-	if (type !== 'FeatureCollection' || !sawFeatures) throw fileError('camimport.error.notFeatureCollection');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Rows
 
@@ -457,24 +177,6 @@ interface Candidate {
 	suppress?: Set<string>;
 }
 
-/** A value as the schema reads it; numbers keep their text so that `5,5` stays a decimal comma. */
-function cell(value: string): string {
-	// The export puts an apostrophe before text a spreadsheet would run as a formula; take it off.
-	return /^'[=@+\-\t\r]/.test(value) ? value.slice(1) : value;
-}
-
-function blank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-function numeric(value: unknown): number | null {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-	if (typeof value !== 'string') return null;
-	const t = value.trim();
-	const n = Number(/^[-+]?\d+,\d+$/.test(t) ? t.replace(',', '.') : t);
-	return t !== '' && Number.isFinite(n) ? n : null;
-}
-
 /** The positionCrs of a CSV row: as given, else the pair that is filled in. */
 function csvPositionCrs(raw: Raw): string {
 	if (!blank(raw.positionCrs)) return String(raw.positionCrs).trim();
@@ -483,49 +185,23 @@ function csvPositionCrs(raw: Raw): string {
 	return 'EPSG:4326';
 }
 
-interface CsvLayout {
-	/** Column index → canonical name (null for an unknown column). */
-	columns: (string | null)[];
-	/** Canonical name → the header as written, for the report. */
-	written: Map<string, string>;
-	/** Required columns the header lacks: reported once, not on every row. */
-	missing: Set<string>;
-}
-
 function csvLayout(headerRow: number, header: string[], errors: ImportRowError[]): CsvLayout {
-	const columns: (string | null)[] = [];
-	const written = new Map<string, string>();
-	header.forEach((h, i) => {
-		const name = h.trim();
-		const column = COLUMN_BY_KEY.get(normalize(name)) ?? null;
-		if (name === '' && i === header.length - 1) {
-			columns.push(null);
-			return;
-		}
-		if (column === null) {
-			errors.push(rowError(headerRow, name || `#${i + 1}`, 'camimport.error.unknownColumn'));
-		} else if (written.has(column)) {
-			errors.push(rowError(headerRow, name, 'camimport.error.duplicateColumn', { column }));
-		} else written.set(column, name);
-		columns.push(column);
-	});
-	const missing = new Set<string>();
-	for (const c of ALWAYS_REQUIRED) if (!written.has(c)) missing.add(c);
-	const hasPair = (a: string, b: string) => written.has(a) && written.has(b);
-	if (!hasPair('lon', 'lat') && !hasPair('easting', 'northing')) missing.add('lon, lat');
-	for (const c of missing) errors.push(rowError(headerRow, c, 'camimport.error.missingColumn'));
-	return { columns, written, missing };
+	return readCsvLayout(
+		headerRow,
+		header,
+		COLUMN_BY_KEY,
+		ALWAYS_REQUIRED,
+		[
+			['lon', 'lat'],
+			['easting', 'northing']
+		],
+		errors
+	);
 }
 
 function csvCandidate(layout: CsvLayout, row: number, fields: string[], projectedSrid: number): Candidate {
-	const raw: Raw = {};
 	const errors: ImportRowError[] = [];
-	fields.forEach((value, i) => {
-		const column = layout.columns[i];
-		if (column) raw[column] = cell(value);
-		else if (i >= layout.columns.length && value.trim() !== '')
-			errors.push(rowError(row, `#${i + 1}`, 'camimport.error.extraField'));
-	});
+	const raw: Raw = csvValues(layout, row, fields, errors);
 	const crs = csvPositionCrs(raw);
 	raw.positionCrs = crs;
 	const projected = crs === 'EPSG:25832';
@@ -538,21 +214,11 @@ function csvCandidate(layout: CsvLayout, row: number, fields: string[], projecte
 	};
 }
 
-function isPoint(geometry: unknown): geometry is { type: 'Point'; coordinates: number[] } {
-	const g = geometry as { type?: unknown; coordinates?: unknown } | null;
-	return (
-		g?.type === 'Point' &&
-		Array.isArray(g.coordinates) &&
-		g.coordinates.length >= 2 &&
-		g.coordinates.slice(0, 2).every((v) => typeof v === 'number' && Number.isFinite(v))
-	);
-}
-
 function geoJsonCandidate(row: number, feature: unknown, srid: number, unknown: Set<string>): Candidate {
 	const errors: ImportRowError[] = [];
 	const f = feature as { type?: unknown; id?: unknown; geometry?: unknown; properties?: unknown } | null;
 	const raw: Raw = {};
-	if (f?.type !== 'Feature') errors.push(rowError(row, 'type', 'camimport.error.notFeature'));
+	if (f?.type !== 'Feature') errors.push(rowError(row, 'type', 'import.error.notFeature'));
 	const properties =
 		f?.properties && typeof f.properties === 'object' && !Array.isArray(f.properties)
 			? (f.properties as Record<string, unknown>)
@@ -563,7 +229,7 @@ function geoJsonCandidate(row: number, feature: unknown, srid: number, unknown: 
 			// Reported once per property name, at its first feature, so a file is not one long list.
 			if (!unknown.has(key)) {
 				unknown.add(key);
-				errors.push(rowError(row, key, 'camimport.error.unknownColumn'));
+				errors.push(rowError(row, key, 'import.error.unknownColumn'));
 			}
 			continue;
 		}
@@ -579,7 +245,7 @@ function geoJsonCandidate(row: number, feature: unknown, srid: number, unknown: 
 	if (blank(raw.id) && typeof f?.id === 'string' && UUID.test(f.id)) raw.id = f.id;
 	const candidate: Candidate = { row, raw, errors, positionField: 'geometry' };
 	if (!isPoint(f?.geometry)) {
-		errors.push(rowError(row, 'geometry', 'camimport.error.point'));
+		errors.push(rowError(row, 'geometry', 'import.error.point'));
 		return candidate;
 	}
 	const [x, y] = f.geometry.coordinates;
@@ -594,14 +260,7 @@ function crsMismatch(c: Candidate, srid: number): ImportRowError | null {
 	const projected = c.raw.positionCrs === 'EPSG:25832';
 	const x = numeric(projected ? c.raw.easting : c.raw.lon);
 	const y = numeric(projected ? c.raw.northing : c.raw.lat);
-	if (x === null || y === null) return null;
-	const degrees = Math.abs(x) <= 180 && Math.abs(y) <= 90;
-	if (!projected && !degrees) return rowError(c.row, c.positionField, 'camimport.error.looksMetres');
-	if (projected && degrees)
-		return rowError(c.row, c.positionField, 'camimport.error.looksDegrees', {
-			crs: supportedCrs[srid].label
-		});
-	return null;
+	return positionMismatch(c.row, c.positionField, projected, x, y, srid);
 }
 
 interface LifeCycle {
@@ -698,19 +357,6 @@ function lifeCycleSchema(today: string) {
 	});
 }
 
-function issuesOf(error: z.ZodError, row: number): ImportRowError[] {
-	return error.issues.map((i) => {
-		const params = (i as { params?: { key?: MessageKey; vars?: Vars } }).params;
-		return {
-			row,
-			field: i.path.join('.') || 'row',
-			message: i.message,
-			key: params?.key ?? null,
-			vars: params?.vars ?? {}
-		};
-	});
-}
-
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -791,7 +437,9 @@ async function storeBatch(
 			approved_on: c?.approvedOn,
 			active_from: c?.activeFrom,
 			decommissioned_on: c?.decommissionedOn,
-			police_registered_on: c?.policeRegisteredOn
+			police_registered_on: c?.policeRegisteredOn,
+			permit_valid_from: c?.permitValidFrom,
+			permit_valid_to: c?.permitValidTo
 		};
 	});
 	const { rows: placed } = await sql<Placed>`
@@ -807,7 +455,7 @@ async function storeBatch(
 				pan_min_deg real, pan_max_deg real, owner_type text, operator_name text, contact_email text,
 				contact_phone text, purpose text, legal_basis text, signage boolean, retention_days integer,
 				status text, proposed_on date, approved_on date, active_from date, decommissioned_on date,
-				police_registered_on date)
+				police_registered_on date, permit_valid_from date, permit_valid_to date)
 		),
 		placed AS MATERIALIZED (
 			SELECT i.*, m.code, m.name AS municipality_name, m.police_district,
@@ -824,12 +472,13 @@ async function storeBatch(
 				hfov_deg, focal_length_mm, sensor_width_mm, resolution_px, max_range_m, pan_min_deg, pan_max_deg,
 				owner_type, operator_name, contact_email, contact_phone, purpose, legal_basis, signage,
 				retention_days, privacy_masks, status, proposed_on, approved_on, active_from, decommissioned_on,
-				police_registered_on, created_by)
+				police_registered_on, permit_valid_from, permit_valid_to, created_by)
 			SELECT new_id, code, name, pos, kind, mount_height_m, azimuth_deg, tilt_deg, hfov_deg,
 				focal_length_mm, sensor_width_mm, resolution_px, max_range_m, pan_min_deg, pan_max_deg, owner_type,
 				operator_name, contact_email, contact_phone, purpose, legal_basis, signage, retention_days,
 				ST_Multi(ST_Transform(ST_SetSRID(mask, 4326), 25832)), status, coalesce(proposed_on, ${TODAY}),
-				approved_on, active_from, decommissioned_on, police_registered_on, ${actor.userId}::uuid
+				approved_on, active_from, decommissioned_on, police_registered_on, permit_valid_from, permit_valid_to,
+				${actor.userId}::uuid
 			FROM placed
 			WHERE do_insert AND code IS NOT NULL AND masks_ok AND NOT id_taken
 			ORDER BY n
@@ -856,6 +505,8 @@ async function storeBatch(
 					'activeFrom', to_char(s.active_from, 'YYYY-MM-DD'),
 					'decommissionedOn', to_char(s.decommissioned_on, 'YYYY-MM-DD'),
 					'policeRegisteredOn', to_char(s.police_registered_on, 'YYYY-MM-DD'),
+					'permitValidFrom', to_char(s.permit_valid_from, 'YYYY-MM-DD'),
+					'permitValidTo', to_char(s.permit_valid_to, 'YYYY-MM-DD'),
 					'importId', ${importId}::text
 				),
 				${actor.clientAddress}
@@ -978,43 +629,10 @@ class Refused extends Error {}
 
 const BATCH_CHARS = 2_000_000;
 
-function formatOf(options: CameraImportOptions, firstChar: string | null): CameraImportFormat {
-	if (options.format) return options.format;
-	const ext = extname(options.name).toLowerCase();
-	if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return 'csv';
-	if (ext === '.geojson' || ext === '.json') return 'geojson';
-	return firstChar === '{' ? 'geojson' : 'csv';
-}
-
-/** The first characters of the text (to tell GeoJSON from CSV) and the whole text again. */
-async function sniff(
-	text: AsyncIterable<string>
-): Promise<{ first: string | null; text: AsyncIterable<string> }> {
-	const iterator = text[Symbol.asyncIterator]();
-	const head: string[] = [];
-	let first: string | null = null;
-	while (first === null) {
-		const next = await iterator.next();
-		if (next.done) break;
-		head.push(next.value);
-		const m = /\S/.exec(next.value);
-		if (m) first = m[0];
-	}
-	async function* again() {
-		yield* head;
-		for (;;) {
-			const next = await iterator.next();
-			if (next.done) return;
-			yield next.value;
-		}
-	}
-	return { first, text: again() };
-}
-
 /** Imports cameras from a CSV or GeoJSON stream, all or nothing. */
 export async function importCameras(
 	db: Db,
-	source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+	source: ByteSource,
 	options: CameraImportOptions
 ): Promise<CameraImportResult> {
 	const started = performance.now();
@@ -1099,17 +717,11 @@ export async function importCameras(
 			};
 
 			const sniffed = await sniff(decodeUtf8(source));
-			format = formatOf(options, sniffed.first);
-			if (sniffed.first === null) throw fileError('camimport.error.empty');
+			format = formatOf(options.name, options.format, sniffed.first);
+			if (sniffed.first === null) throw fileError('import.error.empty');
 
 			if (format === 'csv') {
-				let projectedSrid = 25832;
-				if (options.srs?.trim()) {
-					const crs = resolveCrs(options.srs, undefined);
-					if (crs.srid === 25832 || crs.srid === 25833) projectedSrid = crs.srid;
-					else if (!supportedCrs[crs.srid].geographic)
-						throw fileError('camimport.error.csvSrs', { crs: crs.label });
-				}
+				const projectedSrid = csvProjectedSrid(options.srs);
 				crsLabel = projectedSrid === 25833 ? 'EPSG:4326 / EPSG:25833' : 'EPSG:4326 / EPSG:25832';
 				let layout: CsvLayout | null = null;
 				let suppressed = new Set<string>();
@@ -1128,7 +740,7 @@ export async function importCameras(
 					if (layout.missing.size) candidate.suppress = suppressed;
 					await add(candidate);
 				}
-				if (layout === null) throw fileError('camimport.error.empty');
+				if (layout === null) throw fileError('import.error.empty');
 			} else {
 				let crs: SourceCrs = resolveCrs(options.srs, undefined);
 				let featuresSeen = false;
@@ -1137,7 +749,7 @@ export async function importCameras(
 					if (event.kind === 'crs') {
 						const fromFile = resolveCrs(options.srs, event.value);
 						// Features already read were read in the CRS assumed then.
-						if (featuresSeen && fromFile.srid !== crs.srid) throw fileError('camimport.error.crsLate');
+						if (featuresSeen && fromFile.srid !== crs.srid) throw fileError('import.error.crsLate');
 						crs = fromFile;
 						continue;
 					}
@@ -1191,38 +803,15 @@ export async function importCameras(
 	}
 }
 
-function resolveCrs(srs: string | undefined, member: unknown): SourceCrs {
-	try {
-		return resolveSourceCrs(srs, member);
-	} catch (e) {
-		if (!(e instanceof BoundaryImportError)) throw e;
-		const named = srs?.trim() || JSON.stringify(member ?? null).slice(0, 120);
-		throw fileError('camimport.error.crsUnknown', { crs: named }, null, srs?.trim() ? 'srs' : 'crs');
-	}
-}
-
 /** Imports a file from disk (the CLI and the benchmark). */
 export async function importCameraFile(
 	db: Db,
 	path: string,
 	options: Omit<CameraImportOptions, 'name'> & { name?: string }
 ): Promise<CameraImportResult> {
-	let file: FileHandle;
-	try {
-		file = await open(path, 'r');
-	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		const why = code === 'ENOENT' ? 'no such file' : (e as Error).message;
-		throw new Error(`Cannot read ${path}: ${why}.`);
-	}
-	try {
-		return await importCameras(db, file.createReadStream({ highWaterMark: 256 * 1024, autoClose: false }), {
-			...options,
-			name: options.name ?? basename(path)
-		});
-	} finally {
-		await file.close();
-	}
+	return withImportFile(path, (stream, name) =>
+		importCameras(db, stream, { ...options, name: options.name ?? name })
+	);
 }
 
 /** The report as the command line prints it: counts, then the first `limit` errors. */
@@ -1238,18 +827,7 @@ export function formatCameraImportReport(result: CameraImportResult, limit = 50)
 			lines.push(`  ${String(m.code).padStart(3)} ${m.name}: ${m.cameras}`);
 		return lines.join('\n');
 	}
-	const unit = result.format === 'geojson' ? 'feature' : 'row';
-	const lines = [
-		`Nothing was imported: ${result.badRows} of ${result.rows} ${unit}s have errors ` +
-			`(${result.errorCount} in all${result.forbidden ? ', some outside what you may import' : ''}).`
-	];
-	for (const e of result.errors.slice(0, limit)) {
-		const where = e.row === null ? 'file' : `${unit} ${e.row}`;
-		lines.push(`  ${where}, ${e.field}: ${e.message}`);
-	}
-	const more = result.errorCount - Math.min(limit, result.errors.length);
-	if (more > 0) lines.push(`  … and ${more} more`);
-	return lines.join('\n');
+	return formatRefusedImport(result, limit);
 }
 
 /** The header of an empty import file: every column the import reads, positions as lon, lat. */

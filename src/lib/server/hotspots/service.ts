@@ -98,6 +98,25 @@ export async function ensureHotspotRun(db: Db, q: HotspotQuery): Promise<Hotspot
 	return (await hotspotRun(db, id.id, id.fresh))!;
 }
 
+/**
+ * The id of the run answering `q`, from the cache or computed now: ensureHotspotRun without
+ * reading the run's figures (a national run has hundreds of thousands of cells), for callers that
+ * only join its cells, such as the rule evaluator on every drag of a planned camera. The cache's
+ * last use is stamped at most once a minute.
+ */
+export async function ensureHotspotRunId(db: Db, q: HotspotQuery): Promise<number> {
+	const categories = q.categories.length ? q.categories : await allCategoryCodes(db);
+	const cached = await findRunId(db, q, categories, await incidentsVersion(db));
+	if (cached === null) return (await ensureHotspotRun(db, q)).id;
+	await db
+		.updateTable('hotspot_runs')
+		.set({ used_at: sql`now()` })
+		.where('id', '=', cached)
+		.where('used_at', '<', sql<Date>`now() - interval '1 minute'`)
+		.execute();
+	return cached;
+}
+
 /** Drops the least recently used runs beyond MAX_CACHED_RUNS (their cells go with them). */
 export async function pruneHotspotRuns(db: Db, keep = MAX_CACHED_RUNS): Promise<number> {
 	const result = await sql`

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect';
 import type { TileCoord } from '../../tiles';
+import { drawsAllCells } from '../../hotspots';
 
 export const HOTSPOT_TILE_LAYER = 'hotspot-cells';
 
@@ -24,7 +25,9 @@ export async function hotspotTileRun(db: Db, id: number): Promise<HotspotTileRun
  * The run's cells in a tile. Cells are stored as grid indices, so the envelope (in EPSG:25832,
  * widened by the 64-pixel buffer) becomes an index range on the primary key, and each cell's
  * hexagon is drawn with ST_Hexagon. Cells with no incident that are not significant are left out:
- * they have nothing to show in either choropleth.
+ * they have nothing to show in either choropleth. Zoomed out so far that a cell is narrower than a
+ * few pixels, only significant cells are drawn (see drawsAllCells): the country at 250 m would
+ * otherwise put ~100,000 sub-pixel hexagons (800 KB) into one z8 tile.
  */
 export async function hotspotTile(db: Db, run: HotspotTileRun, t: TileCoord): Promise<Buffer | null> {
 	const s = run.cellSizeM;
@@ -44,7 +47,7 @@ export async function hotspotTile(db: Db, run: HotspotTileRun, t: TileCoord): Pr
 					bounds.env, 4096, 64, true) AS geom
 			FROM hotspot_cells c, range, bounds
 			WHERE c.run_id = ${run.id} AND c.i BETWEEN range.i0 AND range.i1 AND c.j BETWEEN range.j0 AND range.j1
-				AND (c.incidents > 0 OR c.bin <> 0)
+				AND (c.bin <> 0 OR (${drawsAllCells(s, t.z)} AND c.incidents > 0))
 				AND ST_SetSRID(ST_Hexagon(${s}::float8, c.i, c.j), 25832) && bounds.env_25832
 		)
 		SELECT ST_AsMVT(features.*, ${HOTSPOT_TILE_LAYER}, 4096, 'geom') AS mvt FROM features WHERE geom IS NOT NULL

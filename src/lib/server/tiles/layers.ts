@@ -14,7 +14,7 @@ export function simplifyTolerance(z: number): number {
 	return METRES_PER_TILE_PIXEL_Z0 / 2 ** z / 2;
 }
 
-export type TileDataset = BoundaryDataset | 'cameras';
+export type TileDataset = BoundaryDataset | 'cameras' | 'surveys';
 
 /** Who is asking and for what: the rows a non-public layer may show, and the layer's parameters. */
 export interface TileContext {
@@ -132,6 +132,46 @@ function cameraBandTile(
 	`;
 }
 
+/** What a non-public layer answers without a viewer's context: no tile. */
+const EMPTY_TILE = sql<{ mvt: Buffer }>`SELECT NULL::bytea AS mvt`;
+
+/**
+ * The latest safety-survey result of every area (see tk_survey_result_areas): police districts
+ * first, then municipalities, then drawn areas, so that smaller areas are drawn on top.
+ */
+function surveyShareTile(t: TileCoord) {
+	return sql<{ mvt: Buffer }>`
+		WITH ${boundsCte(t)}, features AS (
+			SELECT s.id AS fid, s.unsafe_share::numeric::float8 AS share, s.respondents, s.name, s.area_kind AS kind,
+				to_char(s.period_from, 'YYYY-MM-DD') AS period_from, to_char(s.period_to, 'YYYY-MM-DD') AS period_to,
+				s.source, s.is_synthetic AS synthetic,
+				CASE s.area_kind WHEN 'police_district' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END AS draw_order,
+				ST_AsMVTGeom(ST_Transform(ST_Simplify(s.geom, ${simplifyTolerance(t.z)}), 3857), bounds.env, 4096, 64, true) AS geom
+			FROM tk_survey_result_areas() s, bounds
+			WHERE s.is_latest AND s.geom && bounds.env_25832
+		)
+		SELECT ST_AsMVT(f.*, 'survey-shares', 4096, 'geom', 'fid') AS mvt
+		FROM (
+			SELECT fid, share, respondents, name, kind, period_from, period_to, source, synthetic, geom
+			FROM features WHERE geom IS NOT NULL ORDER BY draw_order, fid
+		) f
+	`;
+}
+
+/** Places respondents named as unsafe: points or areas. */
+function surveyPlaceTile(t: TileCoord) {
+	return sql<{ mvt: Buffer }>`
+		WITH ${boundsCte(t)}, features AS (
+			SELECT p.id AS fid, p.name, coalesce(p.description, '') AS description, to_char(p.period_from, 'YYYY-MM-DD') AS period_from,
+				to_char(p.period_to, 'YYYY-MM-DD') AS period_to, p.source, p.is_synthetic AS synthetic,
+				ST_AsMVTGeom(ST_Transform(ST_Simplify(p.geom, ${simplifyTolerance(t.z)}), 3857), bounds.env, 4096, 64, true) AS geom
+			FROM survey_places p, bounds
+			WHERE p.geom && bounds.env_25832
+		)
+		SELECT ST_AsMVT(features.*, 'survey-places', 4096, 'geom', 'fid') AS mvt FROM features WHERE geom IS NOT NULL
+	`;
+}
+
 export const tileLayers: Record<string, TileLayer> = {
 	municipalities: {
 		name: 'municipalities',
@@ -210,5 +250,23 @@ export const tileLayers: Record<string, TileLayer> = {
 		minZoom: VIEW_MIN_ZOOM,
 		query: (t, ctx = NO_CONTEXT) =>
 			cameraBandTile('public-camera-views', sql`c.kind`, publicCameraFilter('c'), ctx.levelTable, t)
+	},
+	'survey-shares': {
+		name: 'survey-shares',
+		// Keyed results take their polygons from the boundaries, so those bound the layer.
+		table: 'municipalities',
+		dataset: 'surveys',
+		dependsOn: ['municipalities', 'police_districts'],
+		public: false,
+		action: 'surveys.view',
+		query: (t, ctx) => (ctx ? surveyShareTile(t) : EMPTY_TILE)
+	},
+	'survey-places': {
+		name: 'survey-places',
+		table: 'survey_places',
+		dataset: 'surveys',
+		public: false,
+		action: 'surveys.view',
+		query: (t, ctx) => (ctx ? surveyPlaceTile(t) : EMPTY_TILE)
 	}
 };

@@ -3,7 +3,8 @@ import { getDb } from '$lib/server/db';
 import { guard } from '$lib/server/auth/guard';
 import { auditActor } from '$lib/server/audit/actor';
 import { translate } from '$lib/i18n';
-import { importCameras, importErrorMessage, type CameraImportFormat } from '$lib/server/cameras/import';
+import { importCameras, type CameraImportFormat } from '$lib/server/cameras/import';
+import { refusedImportView } from '$lib/server/import/report';
 import { can } from '$lib/server/auth/policy';
 import { creationResource } from '../forms.server';
 
@@ -55,10 +56,10 @@ export const actions = {
 		const format = String(form.get('format') ?? '');
 		const srs = String(form.get('srs') ?? '');
 		if (!(file instanceof File) || file.size === 0)
-			return fail(400, { error: translate(lang, 'camimport.error.noFile') });
+			return fail(400, { error: translate(lang, 'import.error.noFile') });
 		if (file.size > fileLimit())
 			return fail(413, {
-				error: translate(lang, 'camimport.error.tooLarge', { size: formatSize(fileLimit(), lang) })
+				error: translate(lang, 'import.error.tooLarge', { size: formatSize(fileLimit(), lang) })
 			});
 
 		const result = await importCameras(db, file.stream(), {
@@ -72,18 +73,7 @@ export const actions = {
 		if (!result.ok) {
 			// Rows the policy refuses (another municipality, a status only the police may set) make it a 403.
 			return fail(result.forbidden ? 403 : 400, {
-				report: {
-					file: file.name,
-					format: result.format,
-					rows: result.rows,
-					badRows: result.badRows,
-					errorCount: result.errorCount,
-					errors: result.errors.map((e) => ({
-						row: e.row,
-						field: e.field,
-						message: importErrorMessage(e, lang)
-					}))
-				}
+				report: refusedImportView(file.name, result, lang)
 			});
 		}
 		return {
