@@ -7,8 +7,12 @@ import { startApp } from '../bench/app-server';
 import { benchAuth } from '../bench/auth';
 import { benchBoundaryTiles } from '../bench/boundary-tiles';
 import { benchCameraImport } from '../bench/camera-import';
+import { benchDemoIncidents, formatDemoIncidentsBench } from '../bench/demo-incidents';
+import { benchIncidentImport, formatIncidentImportBench } from '../bench/incident-import';
 import { benchCameraTiles } from '../bench/camera-tiles';
 import { benchHotspots, topUpIncidents } from '../bench/hotspots';
+import { benchRuleEvaluation, formatRuleEvaluationBench } from '../bench/rule-evaluation';
+import { benchRuleCheck, formatRuleCheckBench } from '../bench/rule-check';
 import { generateCameras } from '../bench/generate-cameras';
 import { recomputeCameraViews } from '../../src/lib/server/cameras/views';
 import { seedDemoBuildingsIfEmpty } from '../../src/lib/server/buildings/demo';
@@ -42,12 +46,18 @@ async function main() {
 			boundaries = 'demo (generated)';
 		}
 		await seedDemoBuildingsIfEmpty(db, { geodataDir: join(projectRoot, 'geodata') });
+		// Before anything fills the incidents table: the demo seed only runs on an empty one.
+		const demoIncidents = await benchDemoIncidents(db);
+		console.log(formatDemoIncidentsBench(demoIncidents));
 		const cameraImport = await benchCameraImport(db, 10_000);
 		console.log(
 			`Camera CSV import: ${cameraImport.rows} rows (${Math.round(cameraImport.fileBytes / 1024)} KiB) in ${cameraImport.ms} ms = ` +
 				`${cameraImport.rowsPerSecond} rows/s (${cameraImport.rowsPerSecondWithoutViews} rows/s without the ${cameraImport.viewsMs} ms of views), ` +
 				`peak RSS growth ${cameraImport.peakRssGrowthMb} MB`
 		);
+		const incidentCount = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
+		const incidentImport = await benchIncidentImport(db, url, incidentCount);
+		console.log(formatIncidentImportBench(incidentImport));
 		const cameraCount = Number(process.env.BENCH_CAMERAS ?? 100_000);
 		let started = performance.now();
 		const generated = await generateCameras(db, cameraCount);
@@ -112,6 +122,12 @@ async function main() {
 				console.log(formatTiming(`hotspot z${r.zoom} raw tile SQL in PostGIS`, r.sql));
 			}
 
+			// After the hotspot bench: the 2025 rules' hotspot run needs the incidents in place.
+			const ruleEvaluation = await benchRuleEvaluation(db, join(projectRoot, 'geodata'));
+			console.log(formatRuleEvaluationBench(ruleEvaluation));
+			const ruleCheck = await benchRuleCheck(db, app.origin);
+			console.log(formatRuleCheckBench(ruleCheck));
+
 			mkdirSync(join(projectRoot, 'bench-results'), { recursive: true });
 			const out = join(projectRoot, 'bench-results', 'foundation.json');
 			writeFileSync(
@@ -124,8 +140,12 @@ async function main() {
 						auth,
 						cameras: { generated, generateMs, computed, viewsMs },
 						cameraImport,
+						incidentImport,
+						demoIncidents,
 						cameraTiles,
-						hotspots
+						hotspots,
+						ruleEvaluation,
+						ruleCheck
 					},
 					null,
 					2

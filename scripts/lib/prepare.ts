@@ -6,8 +6,13 @@ import { join } from 'node:path';
 import { seedDemoBoundariesIfEmpty } from '../../src/lib/server/boundaries/demo';
 import { seedDemoBuildingsIfEmpty } from '../../src/lib/server/buildings/demo';
 import { seedDemoCamerasIfEmpty } from '../../src/lib/server/cameras/demo';
+import { demoIncidentPeriod, seedDemoIncidentsIfEmpty } from '../../src/lib/server/incidents/demo';
+import { danishToday } from '../../src/lib/map/hotspot-state';
 import { createDb } from '../../src/lib/server/db/connect';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
+import { seedDemoReferenceLayersIfEmpty } from '../../src/lib/server/rules/demo-layers';
+import { seedShippedRuleSetsIfEmpty } from '../../src/lib/server/rules/seed';
+import { seedDemoSurveysIfEmpty } from '../../src/lib/server/surveys/demo';
 import { seedDemoUsers, type DemoLogin } from '../../src/lib/server/users/demo';
 import { fileMigrationProvider, projectRoot, resolveDatabaseUrl } from './database';
 
@@ -37,6 +42,21 @@ export async function prepareDatabase(log = (m: string) => console.error(m)): Pr
 		}
 		const cameras = await seedDemoCamerasIfEmpty(db, join(projectRoot, 'geodata'));
 		if (cameras) log(`Loaded ${cameras} synthetic demo cameras with their views.`);
+		const ruleSets = await seedShippedRuleSetsIfEmpty(db, join(projectRoot, 'geodata'));
+		if (ruleSets.length) log(`Published the shipped rule sets: ${ruleSets.join(', ')}.`);
+		const areas = await seedDemoReferenceLayersIfEmpty(db);
+		if (areas) log(`Loaded ${areas} synthetic demo reference areas (housing and nightlife areas).`);
+		// Made-up incidents only in demo mode: a real deployment must never show invented crime.
+		const incidents = demo ? await seedDemoIncidentsIfEmpty(db) : 0;
+		if (incidents) {
+			const period = demoIncidentPeriod(danishToday());
+			log(
+				`Loaded ${incidents} synthetic demo incidents (${period.from} – ${period.to}); they are not real crime data.`
+			);
+		}
+		const surveys = await seedDemoSurveysIfEmpty(db);
+		if (surveys.results)
+			log(`Loaded ${surveys.results} synthetic safety-survey results and ${surveys.places} unsafe places.`);
 		if (demo) printDemoLogins(await seedDemoUsers(db), log);
 	} finally {
 		await db.destroy();

@@ -3,9 +3,17 @@
 // actions of the built app on the real database. The expectations are written out here, not
 // derived from the policy, so a wrong policy makes this test fail; and an action added to the
 // policy without rows here fails the completeness test.
-import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
-import { ACTIONS, type Action } from '../../src/lib/server/auth/policy';
 import {
+	expect,
+	request as playwrightRequest,
+	test,
+	type APIRequestContext,
+	type APIResponse
+} from '@playwright/test';
+import { ACTIONS, type Action } from '../../src/lib/server/auth/policy';
+import { toUtm32 } from '../../src/lib/geo/projection';
+import {
+	KØBENHAVN_SPOT,
 	OTHER_MUNICIPALITY,
 	OWN_MUNICIPALITY,
 	USERS,
@@ -15,6 +23,8 @@ import {
 	ensureTestUsers,
 	formHeaders,
 	pointIn,
+	publishedRuleSetVersion,
+	shippedImpactAnalysis,
 	signInRequest,
 	type TestUser
 } from './support';
@@ -57,15 +67,40 @@ const everyone = (o: Outcome): Record<Who, Partial<Record<Scope, Outcome>>> => (
 	admin: { own: o, other: o }
 });
 
-const getPage = (path: (ctx: ProbeContext) => string, allowMarker?: string) => async (ctx: ProbeContext) => {
-	const response = await ctx.api.get(path(ctx), { maxRedirects: 0 });
+/** An HTML answer: allowed when it is a 200 page with the marker in it (any 200 page without one). */
+async function observePage(response: APIResponse, allowMarker?: string): Promise<Observed> {
 	const body = response.status() === 200 ? await response.text() : '';
 	return observe(
 		response.status(),
 		response.headers()['location'],
 		() => response.status() === 200 && (!allowMarker || body.includes(allowMarker))
 	);
-};
+}
+
+const getPage = (path: (ctx: ProbeContext) => string, allowMarker?: string) => async (ctx: ProbeContext) =>
+	observePage(await ctx.api.get(path(ctx), { maxRedirects: 0 }), allowMarker);
+
+/** A file form posted as a browser would (multipart, Origin, Accept: text/html), without following redirects. */
+const postFile =
+	(
+		path: string,
+		multipart: (ctx: ProbeContext) => Promise<Record<string, string | UploadFile>>,
+		allowMarker: string
+	) =>
+	async (ctx: ProbeContext) => {
+		const response = await ctx.api.post(path, {
+			headers: { origin: ctx.baseURL, accept: 'text/html' },
+			multipart: await multipart(ctx),
+			maxRedirects: 0
+		});
+		return observePage(response, allowMarker);
+	};
+
+interface UploadFile {
+	name: string;
+	mimeType: string;
+	buffer: Buffer;
+}
 
 /** A form action posted as a browser would (Origin, Accept: text/html), without following redirects. */
 const postForm =
@@ -76,12 +111,7 @@ const postForm =
 			form: form(),
 			maxRedirects: 0
 		});
-		const body = response.status() === 200 ? await response.text() : '';
-		return observe(
-			response.status(),
-			response.headers()['location'],
-			() => response.status() === 200 && body.includes(allowMarker)
-		);
+		return observePage(response, allowMarker);
 	};
 
 /** National user management: admins only, whatever the scope. */
@@ -321,6 +351,52 @@ const matrix: MatrixRow[] = [
 		}
 	},
 	{
+		// A placement at a point of the municipality checked against the rules in force (the API
+		// answers 401 without a session): whoever works on the municipality, as for its workspace.
+		action: 'camera.check',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const at = await pointIn(ctx.municipality);
+			const [x, y] = toUtm32([at.lon, at.lat]);
+			const response = await ctx.api.post('/api/cameras/check', {
+				headers: { origin: ctx.baseURL, accept: 'application/json' },
+				data: {
+					x,
+					y,
+					kind: 'fixed',
+					mountHeightM: 5,
+					azimuthDeg: 90,
+					tiltDeg: 15,
+					hfovDeg: 80,
+					resolutionPx: 1920,
+					maxRangeM: 40,
+					ownerType: 'municipality',
+					legalBasis: '§ 2 a',
+					operatorName: 'Matrix Kommune',
+					retentionDays: 30,
+					signage: true
+				},
+				maxRedirects: 0,
+				// The first check may compute the national hotspot run the rules need.
+				timeout: 180_000
+			});
+			if (response.status() === 401) return 'login';
+			const body = response.status() === 200 ? await response.json() : null;
+			return observe(
+				response.status(),
+				undefined,
+				() => typeof body?.allowed === 'boolean' && body.results.length > 0 && body.ruleSet !== null
+			);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'allow', other: 'allow' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
 		action: 'camera.activate',
 		scopes: ['own', 'other'],
 		probe: async (ctx) => {
@@ -417,27 +493,50 @@ const matrix: MatrixRow[] = [
 		// (elsewhere a 403 with the row report); nobody else reaches the import at all.
 		action: 'cameras.import',
 		scopes: ['own', 'other'],
-		probe: async (ctx) => {
-			const at = await pointIn(ctx.municipality);
-			const csv = cameraImportCsv([
-				cameraForm({ name: 'Matrix import', lon: String(at.lon), lat: String(at.lat) })
-			]);
-			const response = await ctx.api.post('/kameraer/import', {
-				headers: { origin: ctx.baseURL, accept: 'text/html' },
-				multipart: { file: { name: 'matrix.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) } },
-				maxRedirects: 0
-			});
-			const body = response.status() === 200 ? await response.text() : '';
-			return observe(
-				response.status(),
-				response.headers()['location'],
-				() => response.status() === 200 && body.includes('data-testid="import-done"')
-			);
-		},
+		probe: postFile(
+			'/kameraer/import',
+			async (ctx) => {
+				const at = await pointIn(ctx.municipality);
+				const csv = cameraImportCsv([
+					cameraForm({ name: 'Matrix import', lon: String(at.lon), lat: String(at.lat) })
+				]);
+				return { file: { name: 'matrix.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) } };
+			},
+			'data-testid="import-done"'
+		),
 		expect: {
 			public: { own: 'deny', other: 'deny' },
 			planner: { own: 'allow', other: 'deny' },
 			police: { own: 'deny', other: 'deny' },
+			ministry: { own: 'deny', other: 'deny' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		// A one-incident file at a point of the municipality, sent as the upload page sends it (the
+		// body is the file): police reviewers import in their own district only (elsewhere a 403
+		// with the row report); nobody else reaches the import at all.
+		action: 'incidents.import',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const at = await pointIn(ctx.municipality);
+			const csv = `sourceRef,occurredAt,category,lon,lat\r\nmatrix-${crypto.randomUUID()},2025-05-01T10:00,theft,${at.lon},${at.lat}\r\n`;
+			const response = await ctx.api.post('/haendelser/import/upload?name=matrix.csv', {
+				headers: { origin: ctx.baseURL, accept: 'application/json', 'content-type': 'text/csv' },
+				data: Buffer.from(csv),
+				maxRedirects: 0
+			});
+			const body = response.status() === 200 ? await response.json() : null;
+			return observe(
+				response.status(),
+				response.headers()['location'],
+				() => body?.ok === true && body.imported === 1
+			);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'deny', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
 			ministry: { own: 'deny', other: 'deny' },
 			admin: { own: 'deny', other: 'deny' }
 		}
@@ -468,6 +567,199 @@ const matrix: MatrixRow[] = [
 			police: { own: 'allow', other: 'allow' },
 			ministry: { own: 'allow', other: 'allow' },
 			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		// The municipality as the study area, on the page and through the API (which answers 401
+		// without a session, counted as sent to sign in): planners analyse their own municipality,
+		// police reviewers the municipalities of their district, ministry reviewers any.
+		action: 'hotspots.view',
+		scopes: ['own', 'other'],
+		probe: async (ctx) => {
+			const area = `area=municipality:${ctx.municipality}&cell=500&from=2025-01-01&to=2025-12-31`;
+			const page = await getPage(() => `/hotspots?${area}`, 'data-testid="hotspots"')(ctx);
+			if (page !== 'allow') return page;
+			const response = await ctx.api.get(`/api/hotspots?${area}`, { maxRedirects: 0 });
+			if (response.status() === 401) return 'login';
+			const body = response.status() === 200 ? await response.json() : null;
+			return observe(
+				response.status(),
+				undefined,
+				() =>
+					typeof body?.run?.id === 'number' && body.tiles === `/hotspots/tiles/${body.run.id}/{z}/{x}/{y}.mvt`
+			);
+		},
+		expect: {
+			public: { own: 'deny', other: 'deny' },
+			planner: { own: 'allow', other: 'deny' },
+			police: { own: 'allow', other: 'deny' },
+			ministry: { own: 'allow', other: 'allow' },
+			admin: { own: 'deny', other: 'deny' }
+		}
+	},
+	{
+		// Survey results are national statistics: every reviewer reads the list and the layers; the
+		// scoped tiles answer 401 without a session rather than redirecting.
+		action: 'surveys.view',
+		scopes: ['own'],
+		probe: async (ctx) => {
+			const page = await getPage(() => '/tryghed', 'data-testid="survey-list"')(ctx);
+			if (page !== 'allow') return page;
+			const tile = await ctx.api.get('/tiles/survey-shares/6/33/20.mvt', { maxRedirects: 0 });
+			const scoped = tile.headers()['cache-control']?.startsWith('private');
+			return (tile.status() === 200 || tile.status() === 204) && scoped === true
+				? 'allow'
+				: `unexpected ${tile.status()}`;
+		},
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'allow' },
+			police: { own: 'allow' },
+			ministry: { own: 'allow' },
+			admin: { own: 'deny' }
+		}
+	},
+	{
+		// The national survey is the ministry's: only its reviewers upload results.
+		action: 'surveys.import',
+		scopes: ['own'],
+		probe: postFile(
+			'/tryghed/import',
+			async (ctx) => {
+				const csv =
+					'survey,periodFrom,periodTo,municipalityCode,unsafeShare,respondents\n' +
+					`Matrix-undersøgelse,2025,2025,${ctx.municipality},0.2,100\n`;
+				return {
+					kind: 'results',
+					file: { name: 'matrix.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) }
+				};
+			},
+			'data-testid="import-done"'
+		),
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'deny' },
+			police: { own: 'deny' },
+			ministry: { own: 'allow' },
+			admin: { own: 'deny' }
+		}
+	},
+	{
+		// Rule sets are national: every reviewer reads them, nobody else.
+		action: 'rulesets.view',
+		scopes: ['own'],
+		probe: getPage(() => '/regler', 'data-testid="rule-sets"'),
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'allow' },
+			police: { own: 'allow' },
+			ministry: { own: 'allow' },
+			admin: { own: 'deny' }
+		}
+	},
+	{
+		// A draft of the 2020 rule set, made from its latest published version and deleted again.
+		action: 'rulesets.edit',
+		scopes: ['own'],
+		probe: async (ctx) => {
+			const slug = 'tv-overvaagning-2020-07';
+			const version = await publishedRuleSetVersion(slug);
+			const response = await ctx.api.post(`/regler/${slug}/${version}?/createDraft`, {
+				headers: formHeaders(ctx.baseURL),
+				form: {},
+				maxRedirects: 0
+			});
+			const location = response.headers()['location'];
+			await publishedRuleSetVersion(slug);
+			return observe(response.status(), location, () => location === `/regler/${slug}/${version + 1}`);
+		},
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'deny' },
+			police: { own: 'deny' },
+			ministry: { own: 'allow' },
+			admin: { own: 'deny' }
+		}
+	},
+	{
+		// One school polygon in København, added to the layer.
+		action: 'referenceLayers.import',
+		scopes: ['own'],
+		probe: postFile(
+			'/regler/lag?/import',
+			async () => {
+				const [lon, lat] = KØBENHAVN_SPOT;
+				const polygon = [
+					[lon, lat],
+					[lon + 0.001, lat],
+					[lon + 0.001, lat + 0.001],
+					[lon, lat + 0.001],
+					[lon, lat]
+				];
+				const geojson = JSON.stringify({
+					type: 'FeatureCollection',
+					features: [
+						{
+							type: 'Feature',
+							properties: { name: 'Matrix skole' },
+							geometry: { type: 'Polygon', coordinates: [polygon] }
+						}
+					]
+				});
+				return {
+					layer: 'school',
+					file: { name: 'skoler.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(geojson) }
+				};
+			},
+			'data-testid="reference-import-done"'
+		),
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'deny' },
+			police: { own: 'deny' },
+			ministry: { own: 'allow' },
+			admin: { own: 'deny' }
+		}
+	},
+	{
+		// National: an analysis of the shipped rule sets (made through the service) read as its page,
+		// its CSV and a map tile, and a new analysis run through the form. Every request must agree;
+		// the tile answers 401 without a session rather than redirecting.
+		action: 'rules.impact',
+		scopes: ['own'],
+		probe: async (ctx) => {
+			// The first analysis may compute the national hotspot run the 2025 rules need.
+			test.setTimeout(180_000);
+			const { a, b, analysis } = await shippedImpactAnalysis(ctx.baseURL);
+			const base = `/regler/konsekvens/${analysis}`;
+			const page = await getPage(() => base, 'data-testid="impact-result"')(ctx);
+			const csv = await ctx.api.get(`${base}/aendringer.csv`, { maxRedirects: 0 });
+			const csvBody = csv.status() === 200 ? await csv.text() : '';
+			const csvSeen = observe(csv.status(), csv.headers()['location'], () =>
+				csvBody.startsWith('\uFEFFcameraId,name,municipalityCode')
+			);
+			const tile = await ctx.api.get(`${base}/tiles/6/33/20.mvt`, { maxRedirects: 0 });
+			const tileSeen: Observed =
+				tile.status() === 401
+					? 'login'
+					: observe(tile.status(), undefined, () => [200, 204].includes(tile.status()));
+			const run = await ctx.api.post('/regler/konsekvens', {
+				headers: formHeaders(ctx.baseURL),
+				form: { a: String(a), b: String(b) },
+				maxRedirects: 0
+			});
+			const runSeen = observe(run.status(), run.headers()['location'], () =>
+				/^\/regler\/konsekvens\/\d+$/.test(run.headers()['location'] ?? '')
+			);
+			const seen = [page, csvSeen, tileSeen, runSeen];
+			return seen.every((o) => o === seen[0]) ? seen[0] : (`unexpected ${JSON.stringify(seen)}` as Observed);
+		},
+		expect: {
+			public: { own: 'deny' },
+			planner: { own: 'deny' },
+			police: { own: 'deny' },
+			ministry: { own: 'allow' },
+			admin: { own: 'deny' }
 		}
 	}
 ];

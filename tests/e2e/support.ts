@@ -1,6 +1,6 @@
 // Shared helpers for end-to-end tests: users in known scopes, created once in the e2e database
 // (the app has already seeded the demo boundaries before Playwright starts the tests).
-import type { APIRequestContext, Page } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
 import { sql } from 'kysely';
 import { createDb } from '../../src/lib/server/db/connect';
 import { createUser } from '../../src/lib/server/users/service';
@@ -261,4 +261,66 @@ export function cameraImportCsv(rows: Record<string, string>[]): string {
 	const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 	const lines = rows.map((r) => columns.map((c) => quote(r[c] ?? '')).join(','));
 	return [columns.join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+/**
+ * A rule set's latest published version number, after deleting any draft it has (a draft left by
+ * an earlier test), so that a test can create a draft from it.
+ */
+export async function publishedRuleSetVersion(slug: string): Promise<number> {
+	const db = createDb(process.env.E2E_DATABASE_URL!, 1);
+	try {
+		await sql`
+			DELETE FROM rule_set_versions
+			WHERE status = 'draft' AND rule_set_id = (SELECT id FROM rule_sets WHERE slug = ${slug})
+		`.execute(db);
+		const result = await sql<{ version: number }>`
+			SELECT max(v.version)::int AS version FROM rule_set_versions v JOIN rule_sets s ON s.id = v.rule_set_id
+			WHERE s.slug = ${slug} AND v.status = 'published'
+		`.execute(db);
+		return result.rows[0].version;
+	} finally {
+		await db.destroy();
+	}
+}
+
+let shippedImpact: Promise<{ a: number; b: number; analysis: number }> | null = null;
+
+/**
+ * An impact analysis of the shipped rule sets (2020-07 → 2025-07, version 1 of each), run once per
+ * test file through the form as the ministry reviewer; returns the two version ids and the
+ * analysis id. (The rules code itself cannot be loaded here: it imports JSON modules.)
+ */
+export function shippedImpactAnalysis(baseURL: string): Promise<{ a: number; b: number; analysis: number }> {
+	shippedImpact ??= (async () => {
+		const db = createDb(process.env.E2E_DATABASE_URL!, 1);
+		let ids: Record<string, number>;
+		try {
+			const { rows } = await sql<{ slug: string; id: number }>`
+				SELECT s.slug, v.id::integer AS id FROM rule_set_versions v JOIN rule_sets s ON s.id = v.rule_set_id
+				WHERE v.version = 1 AND s.slug IN ('tv-overvaagning-2020-07', 'tv-overvaagning-2025-07')
+			`.execute(db);
+			ids = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
+		} finally {
+			await db.destroy();
+		}
+		const a = ids['tv-overvaagning-2020-07'];
+		const b = ids['tv-overvaagning-2025-07'];
+		const api = await playwrightRequest.newContext({ baseURL });
+		try {
+			await signInRequest(api, baseURL, USERS.ministry);
+			const response = await api.post('/regler/konsekvens', {
+				headers: formHeaders(baseURL),
+				form: { a: String(a), b: String(b) },
+				maxRedirects: 0,
+				timeout: 180_000
+			});
+			const match = /^\/regler\/konsekvens\/(\d+)$/.exec(response.headers()['location'] ?? '');
+			if (!match) throw new Error(`running the impact analysis answered ${response.status()}`);
+			return { a, b, analysis: Number(match[1]) };
+		} finally {
+			await api.dispose();
+		}
+	})();
+	return shippedImpact;
 }

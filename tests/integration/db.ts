@@ -14,8 +14,8 @@ export function testDb(): Db {
 	return db;
 }
 
-/** Reference data the migrations write (the incident category list): kept between tests. */
-const MIGRATION_DATA = ['incident_categories'];
+/** Reference data the migrations write (incident categories, reference layers): kept between tests. */
+const MIGRATION_DATA = ['incident_categories', 'reference_layers'];
 
 export async function resetData() {
 	const tables = await sql<{ tablename: string }>`

@@ -97,6 +97,13 @@ const cameraPlanner: Rule = (user, resource) => {
 	return false;
 };
 
+/**
+ * Checking a camera against the rules: whoever works on the municipality it lies in (a placement:
+ * where it would lie; a stored camera: where it is), as for the municipality's workspace.
+ */
+const cameraChecker: Rule = (user, resource) =>
+	resource.type === 'camera' ? cameraMunicipalScope(user, resource) : municipalScope(user, resource);
+
 /** Police reviewers of the district the camera's municipality lies in. */
 const cameraDistrictPolice: Rule = (user, resource) =>
 	user?.role === 'police' &&
@@ -162,6 +169,12 @@ const surveyReader: Rule = (user) => ['planner', 'police', 'ministry'].includes(
 /** The national safety survey is the Ministry of Justice's: its reviewers import it. */
 const surveyImporter: Rule = (user) => user?.role === 'ministry';
 
+/** Rule sets are national law as data: every reviewer reads them (to see why a check fails). */
+const ruleSetReader: Rule = (user) => ['planner', 'police', 'ministry'].includes(user?.role ?? '');
+
+/** Drafting and publishing rule sets, and the reference layers they measure against: the ministry. */
+const ministryOnly: Rule = (user) => user?.role === 'ministry';
+
 export const policy = {
 	/** The public map and public boundary tiles. */
 	'map.view': anyone,
@@ -194,6 +207,8 @@ export const policy = {
 	'camera.activate': cameraPlanner,
 	/** Take a camera out of service for good. */
 	'camera.decommission': cameraPlanner,
+	/** Check a placement or a stored camera against the rules in force (and its recorded evaluations). */
+	'camera.check': cameraChecker,
 	/** The police review: approve a proposal (proposed → approved) or send it back. */
 	'camera.review': cameraDistrictPolice,
 	/** Import cameras from CSV or GeoJSON: the page (own municipality) and every row (where it lies, its status). */
@@ -213,7 +228,15 @@ export const policy = {
 	/** Safety-survey shares and unsafe places: the map layers and lists. */
 	'surveys.view': surveyReader,
 	/** Import safety-survey results and unsafe places. */
-	'surveys.import': surveyImporter
+	'surveys.import': surveyImporter,
+	/** Rule sets, their versions, diffs and the reference layers' list. */
+	'rulesets.view': ruleSetReader,
+	/** Create, edit, publish and delete drafts of rule sets. */
+	'rulesets.edit': ministryOnly,
+	/** Import the polygons of a reference layer (housing areas, nightlife areas, …). */
+	'referenceLayers.import': ministryOnly,
+	/** Rule-change impact analyses (two versions over every camera in the country): run, read, export. */
+	'rules.impact': ministryOnly
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

@@ -71,6 +71,8 @@ export interface ExportedCamera {
 	activeFrom: string | null;
 	decommissionedOn: string | null;
 	policeRegisteredOn: string | null;
+	permitValidFrom: string | null;
+	permitValidTo: string | null;
 	municipalityCode: number;
 	municipalityName: string;
 }
@@ -110,6 +112,8 @@ export const EXPORT_COLUMNS = [
 	'activeFrom',
 	'decommissionedOn',
 	'policeRegisteredOn',
+	'permitValidFrom',
+	'permitValidTo',
 	'municipalityCode',
 	'municipalityName'
 ] as const satisfies readonly (keyof ExportedCamera)[];
@@ -146,6 +150,8 @@ export async function* exportBatches(
 				isoDate('c.active_from').as('activeFrom'),
 				isoDate('c.decommissioned_on').as('decommissionedOn'),
 				isoDate('c.police_registered_on').as('policeRegisteredOn'),
+				isoDate('c.permit_valid_from').as('permitValidFrom'),
+				isoDate('c.permit_valid_to').as('permitValidTo'),
 				'c.municipality_code as municipalityCode',
 				'm.name as municipalityName'
 			])

@@ -126,6 +126,8 @@ export interface CameraDetail {
 	activeFrom: string | null;
 	decommissionedOn: string | null;
 	policeRegisteredOn: string | null;
+	permitValidFrom: string | null;
+	permitValidTo: string | null;
 	createdBy: string | null;
 	createdAt: Date;
 	updatedAt: Date;
@@ -159,6 +161,8 @@ export async function getCamera(db: Db, id: string): Promise<CameraDetail | null
 			isoDate('c.active_from').as('activeFrom'),
 			isoDate('c.decommissioned_on').as('decommissionedOn'),
 			isoDate('c.police_registered_on').as('policeRegisteredOn'),
+			isoDate('c.permit_valid_from').as('permitValidFrom'),
+			isoDate('c.permit_valid_to').as('permitValidTo'),
 			'u.name as createdBy',
 			'c.created_at as createdAt',
 			'c.updated_at as updatedAt'

@@ -7,6 +7,8 @@ import type { CameraStatus, Database } from '../db/schema';
 import type { Action } from '../auth/policy';
 import { recordAudit, type AuditActor } from '../audit/service';
 import { recomputeCameraViews } from './views';
+import { copenhagenToday } from '../rules/evaluate';
+import { prepareCameraEvaluation, recordCameraEvaluation } from '../rules/records';
 import { isCameraId, municipalityAt, pointSql, type CameraResource, type Place } from './queries';
 import { CameraInputError, type CameraFields, type CameraPosition, type NewCamera } from './validation';
 import type { MessageKey } from '../../i18n';
@@ -119,7 +121,9 @@ function describedColumns(f: CameraFields) {
 		legal_basis: f.legalBasis,
 		signage: f.signage,
 		retention_days: f.retentionDays,
-		police_registered_on: asDate(f.policeRegisteredOn)
+		police_registered_on: asDate(f.policeRegisteredOn),
+		permit_valid_from: asDate(f.permitValidFrom),
+		permit_valid_to: asDate(f.permitValidTo)
 	};
 }
 
@@ -162,7 +166,9 @@ async function snapshot(trx: Trx, id: string, lock = false) {
 			sql<string | null>`to_char(c.approved_on, 'YYYY-MM-DD')`.as('approvedOn'),
 			sql<string | null>`to_char(c.active_from, 'YYYY-MM-DD')`.as('activeFrom'),
 			sql<string | null>`to_char(c.decommissioned_on, 'YYYY-MM-DD')`.as('decommissionedOn'),
-			sql<string | null>`to_char(c.police_registered_on, 'YYYY-MM-DD')`.as('policeRegisteredOn')
+			sql<string | null>`to_char(c.police_registered_on, 'YYYY-MM-DD')`.as('policeRegisteredOn'),
+			sql<string | null>`to_char(c.permit_valid_from, 'YYYY-MM-DD')`.as('permitValidFrom'),
+			sql<string | null>`to_char(c.permit_valid_to, 'YYYY-MM-DD')`.as('permitValidTo')
 		])
 		.where('c.id', '=', id);
 	if (lock) query = query.forUpdate('c');
@@ -317,10 +323,15 @@ export async function moveCamera(
 	});
 }
 
+/** The decisions that record the camera's evaluation against the rule set in force on their date. */
+const RECORDED_DECISIONS: readonly StatusTransition['name'][] = ['approve', 'activate'];
+
 /**
  * Moves a camera along its life cycle and stamps the date of the step (`date`, default today in
  * Denmark): approved_on, active_from or decommissioned_on. Sending an approval back clears it.
- * A date may not lie in the future nor before the step it follows.
+ * A date may not lie in the future nor before the step it follows. An approval or activation
+ * also records the camera's evaluation against the rule set in force on that date, in the same
+ * transaction.
  */
 export async function setStatus(
 	db: Db,
@@ -329,6 +340,15 @@ export async function setStatus(
 	status: CameraStatus,
 	options: ChangeOptions & { date?: string | null } = {}
 ): Promise<void> {
+	// Built before the transaction: it may compute hotspot runs, each in a transaction of its own.
+	const evaluation =
+		status === 'approved' || status === 'active'
+			? await prepareCameraEvaluation(
+					db,
+					id,
+					options.date && /^\d{4}-\d{2}-\d{2}$/.test(options.date) ? options.date : copenhagenToday()
+				)
+			: null;
 	await db.transaction().execute(async (trx) => {
 		const before = await lockCamera(trx, id);
 		refuseDecommissioned(before.resource);
@@ -365,6 +385,8 @@ export async function setStatus(
 			.where('id', '=', id)
 			.execute();
 		await recomputeCameraViews(trx, [id]);
+		if (evaluation && RECORDED_DECISIONS.includes(transition.name))
+			await recordCameraEvaluation(trx, evaluation, transition.name, actor);
 		await audit(trx, actor, `camera.${transition.name}`, id, before.audit);
 	});
 }

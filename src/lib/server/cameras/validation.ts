@@ -45,7 +45,9 @@ export const CAMERA_FIELDS = [
 	'retentionDays',
 	'privacyMasks',
 	'proposedOn',
-	'policeRegisteredOn'
+	'policeRegisteredOn',
+	'permitValidFrom',
+	'permitValidTo'
 ] as const;
 
 export const POSITION_FIELDS = ['positionCrs', 'lon', 'lat', 'easting', 'northing'] as const;
@@ -76,6 +78,9 @@ export interface CameraFields {
 	/** ISO dates (YYYY-MM-DD). */
 	proposedOn: string | null;
 	policeRegisteredOn: string | null;
+	/** The police permit's period (§ 2 stk. 2-4), first and last day. */
+	permitValidFrom: string | null;
+	permitValidTo: string | null;
 }
 
 /** A position as given: x/y are longitude/latitude (EPSG:4326) or easting/northing (EPSG:25832). */
@@ -262,8 +267,17 @@ function readFields(raw: Raw, ctx: Ctx): CameraFields | null {
 		retentionDays: number(ctx, raw, 'retentionDays', { min: 0, max: 3650, integer: true }),
 		privacyMasks: privacyMasks(ctx, raw, 'privacyMasks'),
 		proposedOn: date(ctx, raw, 'proposedOn'),
-		policeRegisteredOn: date(ctx, raw, 'policeRegisteredOn')
+		policeRegisteredOn: date(ctx, raw, 'policeRegisteredOn'),
+		permitValidFrom: date(ctx, raw, 'permitValidFrom'),
+		permitValidTo: date(ctx, raw, 'permitValidTo')
 	};
+	if (
+		fields.permitValidFrom !== null &&
+		fields.permitValidTo !== null &&
+		fields.permitValidTo < fields.permitValidFrom
+	) {
+		issue(ctx, 'permitValidTo', 'cameras.error.permitOrder');
+	}
 	if (fields.contactEmail !== null && !emailFormat.safeParse(fields.contactEmail).success) {
 		issue(ctx, 'contactEmail', 'cameras.error.email');
 	}

@@ -224,6 +224,26 @@ export async function recomputeViewsNear(db: Db, area: Bbox25832 | GeoJsonGeomet
 	);
 }
 
+/** One unsaved placement as the `cameras` input of viewCtes. */
+function placementSource(camera: CameraGeometryInput, id: string): RawBuilder<unknown> {
+	return sql`
+		SELECT ${id}::uuid AS id, ST_SetSRID(ST_MakePoint(${camera.x}::float8, ${camera.y}::float8), 25832) AS pos,
+			${camera.mountHeightM}::float8 AS mount_height_m, ${camera.azimuthDeg}::float8 AS azimuth_deg,
+			${camera.tiltDeg}::float8 AS tilt_deg, ${camera.hfovDeg}::float8 AS hfov_deg,
+			${camera.resolutionPx}::float8 AS resolution_px, ${camera.maxRangeM}::float8 AS max_range_m,
+			${camera.kind}::text AS kind, ${camera.panMinDeg ?? null}::float8 AS pan_min_deg,
+			${camera.panMaxDeg ?? null}::float8 AS pan_max_deg`;
+}
+
+/**
+ * The CTEs `visible` (id, pos, view, blind_zone, ...) and `band` (id, level_table, level_id,
+ * min_ppm, geom; every level table) of one unsaved placement, as stored views would hold them.
+ * `camera` must be valid (cameraGeometryInputSchema).
+ */
+export function placementViewCtes(camera: CameraGeometryInput, id = PREVIEW_ID): RawBuilder<unknown> {
+	return viewCtes(placementSource(camera, id), levelRows());
+}
+
 /**
  * The view, blind zone and bands of one level table for an unsaved placement, occluded by the
  * stored buildings, as GeoJSON in EPSG:4326 (7 decimals, about 1 cm). One query. Throws a ZodError
@@ -235,14 +255,7 @@ export async function previewCameraView(
 	levelTableId: string
 ): Promise<CameraViewPreview> {
 	const levels = levelRows([levelTable(levelTableId)]);
-	camera = cameraGeometryInputSchema.parse(camera);
-	const source = sql`
-		SELECT ${PREVIEW_ID}::uuid AS id, ST_SetSRID(ST_MakePoint(${camera.x}::float8, ${camera.y}::float8), 25832) AS pos,
-			${camera.mountHeightM}::float8 AS mount_height_m, ${camera.azimuthDeg}::float8 AS azimuth_deg,
-			${camera.tiltDeg}::float8 AS tilt_deg, ${camera.hfovDeg}::float8 AS hfov_deg,
-			${camera.resolutionPx}::float8 AS resolution_px, ${camera.maxRangeM}::float8 AS max_range_m,
-			${camera.kind}::text AS kind, ${camera.panMinDeg ?? null}::float8 AS pan_min_deg,
-			${camera.panMaxDeg ?? null}::float8 AS pan_max_deg`;
+	const source = placementSource(cameraGeometryInputSchema.parse(camera), PREVIEW_ID);
 	const result = await sql<CameraViewPreview>`
 		WITH ${viewCtes(source, levels)}
 		SELECT

@@ -49,8 +49,16 @@ export interface Database {
 	incidents: IncidentsTable;
 	hotspot_runs: HotspotRunsTable;
 	hotspot_cells: HotspotCellsTable;
+	camera_rule_evaluations: CameraRuleEvaluationsTable;
+	impact_analyses: ImpactAnalysesTable;
+	impact_changes: ImpactChangesTable;
+	impact_municipalities: ImpactMunicipalitiesTable;
 	survey_results: SurveyResultsTable;
 	survey_places: SurveyPlacesTable;
+	rule_sets: RuleSetsTable;
+	rule_set_versions: RuleSetVersionsTable;
+	reference_layers: ReferenceLayersTable;
+	reference_features: ReferenceFeaturesTable;
 }
 
 export type Role = 'planner' | 'police' | 'ministry' | 'admin';
@@ -140,6 +148,8 @@ export interface CamerasTable {
 	active_from: Date | null;
 	decommissioned_on: Date | null;
 	police_registered_on: Date | null;
+	permit_valid_from: Date | null;
+	permit_valid_to: Date | null;
 	created_by: string | null;
 	created_at: Generated<Date>;
 	updated_at: Generated<Date>;
@@ -249,4 +259,99 @@ export interface SurveyPlacesTable {
 	import_id: string | null;
 	created_at: Generated<Date>;
 	updated_at: Generated<Date>;
+}
+
+export interface CameraRuleEvaluationsTable {
+	id: Generated<number>;
+	camera_id: string;
+	rule_set_version_id: number;
+	decision: string;
+	as_of: Date;
+	allowed: boolean;
+	results: unknown;
+	evaluated_by: string | null;
+	evaluated_at: Generated<Date>;
+}
+
+export interface RuleSetsTable {
+	id: Generated<number>;
+	slug: string;
+	title_da: string;
+	title_en: string;
+	created_at: Generated<Date>;
+}
+
+export type RuleSetVersionStatus = 'draft' | 'published';
+
+export interface RuleSetVersionsTable {
+	id: Generated<number>;
+	rule_set_id: number;
+	version: number;
+	status: RuleSetVersionStatus;
+	/** A RuleSetDocument (src/lib/rules/schema.ts), validated before it is written. */
+	document: unknown;
+	based_on_version_id: number | null;
+	created_by: string | null;
+	created_by_label: string;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+	published_at: Date | null;
+	published_by: string | null;
+	published_by_label: string | null;
+}
+
+export interface ReferenceLayersTable {
+	kind: string;
+	name_da: string;
+	name_en: string;
+	description_da: string | null;
+	description_en: string | null;
+}
+
+export interface ReferenceFeaturesTable {
+	id: Generated<number>;
+	layer: string;
+	name: string | null;
+	source: string;
+	source_ref: string | null;
+	geom: Geometry;
+	properties: Generated<unknown>;
+	is_synthetic: Generated<boolean>;
+	import_id: string | null;
+	created_at: Generated<Date>;
+}
+
+export interface ImpactAnalysesTable {
+	id: Generated<number>;
+	version_a_id: number;
+	version_b_id: number;
+	as_of: Date;
+	cameras: number;
+	allowed_before: number;
+	allowed_after: number;
+	newly_allowed: number;
+	newly_refused: number;
+	compute_ms: number;
+	created_by: string | null;
+	created_at: Generated<Date>;
+}
+
+export interface ImpactChangesTable {
+	analysis_id: number;
+	camera_id: string;
+	municipality_code: number;
+	allowed_before: boolean;
+	allowed_after: boolean;
+	failed_before: string[];
+	failed_after: string[];
+}
+
+export interface ImpactMunicipalitiesTable {
+	analysis_id: number;
+	municipality_code: number;
+	cameras: number;
+	allowed_before: number;
+	allowed_after: number;
+	newly_allowed: number;
+	newly_refused: number;
 }

@@ -25,6 +25,8 @@ import {
 	positionSchema,
 	statusChangeSchema
 } from '$lib/server/cameras/validation';
+import { checkStoredCamera } from '$lib/server/rules/check';
+import { listCameraEvaluations } from '$lib/server/rules/records';
 import { authorizer, changeFailure, formValues } from '../forms.server';
 
 const cursorSchema = z.coerce.number().int().positive().nullable().catch(null);
@@ -43,11 +45,15 @@ export async function load(event) {
 	const id = event.params.id;
 	const user = event.locals.user;
 	const showHistory = can(user, 'camera.history', resource);
+	const showRules = can(user, 'camera.check', resource);
 	const before = cursorSchema.parse(event.url.searchParams.get('before'));
-	const [camera, view, history] = await Promise.all([
+	const evaluationsBefore = cursorSchema.parse(event.url.searchParams.get('evaluationsBefore'));
+	const [camera, view, history, rules, evaluations] = await Promise.all([
 		getCamera(db, id),
 		cameraViewSummary(db, id),
-		showHistory ? auditHistory(db, { objectType: 'camera', objectId: id }, before) : null
+		showHistory ? auditHistory(db, { objectType: 'camera', objectId: id }, before) : null,
+		showRules ? checkStoredCamera(db, user, { id, ...resource }, event.locals.lang) : null,
+		showRules ? listCameraEvaluations(db, id, evaluationsBefore) : null
 	]);
 	if (!camera) error(404, translate(event.locals.lang, 'error.notFound'));
 	const open = resource.status !== 'decommissioned';
@@ -55,6 +61,8 @@ export async function load(event) {
 		camera,
 		view,
 		history,
+		rules,
+		evaluations,
 		may: {
 			update: open && can(user, 'camera.update', resource),
 			move: open && can(user, 'camera.move', resource),
