@@ -11,7 +11,8 @@ import type { CameraReadScope } from '../auth/policy';
 import { CAMERA_STATUSES, OWNER_TYPES } from '../../camera/register';
 import { csvField } from './public';
 import { textStream } from '../http/text-stream';
-import { CAMERA_ATTRIBUTE_COLUMNS, isoDate, scopeCameras } from './queries';
+import { isoDate } from '../db/expressions';
+import { CAMERA_ATTRIBUTE_COLUMNS, scopeCameras } from './queries';
 
 export const EXPORT_BATCH_SIZE = 1000;
 

@@ -6,6 +6,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect';
 import type { CameraKind, OwnerType } from '../db/schema';
 import { textStream } from '../http/text-stream';
+import { isoDate } from '../db/expressions';
 
 export const PUBLIC_PAGE_SIZE = 25;
 export const PUBLIC_BATCH_SIZE = 500;
@@ -60,7 +61,7 @@ function publicCameras(db: Db) {
 			'c.legal_basis as legalBasis',
 			'c.retention_days as retentionDays',
 			'c.signage',
-			sql<string | null>`to_char(c.active_from, 'YYYY-MM-DD')`.as('activeFrom')
+			isoDate('c.active_from').as('activeFrom')
 		]);
 }
 

@@ -6,6 +6,7 @@ import type { CameraKind, CameraStatus, Database, OwnerType } from '../db/schema
 import type { CameraReadScope, Resource } from '../auth/policy';
 import { CAMERAS_PAGE_SIZE } from '../../camera/register';
 import type { CameraPosition } from './validation';
+import { isoDate } from '../db/expressions';
 
 export type CameraResource = Extract<Resource, { type: 'camera' }>;
 
@@ -59,9 +60,6 @@ export async function cameraResource(db: Db, id: string): Promise<CameraResource
 			}
 		: null;
 }
-
-/** A DATE column as 'YYYY-MM-DD' text: pg would turn it into a local-midnight Date that can shift a day. */
-export const isoDate = (column: string) => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`;
 
 /** A camera's optics, owner and legal attributes on `cameras as c`, named as the register's fields. */
 export const CAMERA_ATTRIBUTE_COLUMNS = [

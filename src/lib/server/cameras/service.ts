@@ -12,6 +12,7 @@ import { prepareCameraEvaluation, recordCameraEvaluation } from '../rules/record
 import { isCameraId, municipalityAt, pointSql, type CameraResource, type Place } from './queries';
 import { CameraInputError, type CameraFields, type CameraPosition, type NewCamera } from './validation';
 import type { MessageKey } from '../../i18n';
+import { isoDate } from '../db/expressions';
 
 export { getCamera, listCameras, cameraResource, cameraViewSummary } from './queries';
 
@@ -162,11 +163,11 @@ async function snapshot(trx: Trx, id: string, lock = false) {
 			sql<number>`coalesce(ST_NumGeometries(c.privacy_masks), 0)`.as('privacyMaskCount'),
 			sql<number>`round(coalesce(ST_Area(c.privacy_masks), 0)::numeric, 1)`.as('privacyMaskAreaM2'),
 			'c.status',
-			sql<string | null>`to_char(c.proposed_on, 'YYYY-MM-DD')`.as('proposedOn'),
-			sql<string | null>`to_char(c.approved_on, 'YYYY-MM-DD')`.as('approvedOn'),
-			sql<string | null>`to_char(c.active_from, 'YYYY-MM-DD')`.as('activeFrom'),
-			sql<string | null>`to_char(c.decommissioned_on, 'YYYY-MM-DD')`.as('decommissionedOn'),
-			sql<string | null>`to_char(c.police_registered_on, 'YYYY-MM-DD')`.as('policeRegisteredOn'),
+			isoDate('c.proposed_on').as('proposedOn'),
+			isoDate('c.approved_on').as('approvedOn'),
+			isoDate('c.active_from').as('activeFrom'),
+			isoDate('c.decommissioned_on').as('decommissionedOn'),
+			isoDate('c.police_registered_on').as('policeRegisteredOn'),
 			sql<string | null>`to_char(c.permit_valid_from, 'YYYY-MM-DD')`.as('permitValidFrom'),
 			sql<string | null>`to_char(c.permit_valid_to, 'YYYY-MM-DD')`.as('permitValidTo')
 		])

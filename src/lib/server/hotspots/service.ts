@@ -3,7 +3,7 @@
 // computed from an older incidents version is never served).
 import { sql } from 'kysely';
 import type { Db } from '../db/connect';
-import { isoDate } from '../cameras/queries';
+import { isoDate } from '../db/expressions';
 import { distanceBand, formatArea, type HotspotQuery } from '../../hotspots';
 import { computeHotspotRun, incidentsVersion } from './gistar';
 
