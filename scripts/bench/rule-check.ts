@@ -8,7 +8,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/lib/server/db/connect';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/session';
 import { createUser } from '../../src/lib/server/users/service';
-import { copenhagenToday, evaluateRuleSet, type PlacementSubject } from '../../src/lib/server/rules/evaluate';
+import { danishToday } from '../../src/lib/dates';
+import { evaluateRuleSet, type PlacementSubject } from '../../src/lib/server/rules/evaluate';
 import { ruleSetInForce } from '../../src/lib/server/rules/in-force';
 import { seedShippedRuleSetsIfEmpty } from '../../src/lib/server/rules/seed';
 import { seedDemoReferenceLayersIfEmpty } from '../../src/lib/server/rules/demo-layers';
@@ -124,7 +125,7 @@ export async function benchRuleCheck(db: Db, origin: string): Promise<RuleCheckB
 	await seedShippedRuleSetsIfEmpty(db, join(projectRoot, 'geodata'));
 	await seedDemoReferenceLayersIfEmpty(db);
 	await seedDemoSurveysIfEmpty(db);
-	const asOf = copenhagenToday();
+	const asOf = danishToday();
 	const ruleSet = await ruleSetInForce(db, asOf);
 	if (!ruleSet) throw new Error(`no rule set is in force on ${asOf}`);
 	const place = await densestPlace(db);

@@ -99,11 +99,10 @@ async function main() {
 				console.log(formatTiming(`${label} raw tile SQL in PostGIS`, r.sql));
 			}
 
-			const incidentTarget = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 			started = performance.now();
-			const incidentsAdded = await topUpIncidents(db, incidentTarget);
+			const incidentsAdded = await topUpIncidents(db, incidentCount);
 			console.log(
-				`\nIncidents for the hotspot analysis: ${incidentTarget} (${incidentsAdded} synthetic ones generated in ${Math.round(performance.now() - started)} ms)`
+				`\nIncidents for the hotspot analysis: ${incidentCount} (${incidentsAdded} synthetic ones generated in ${Math.round(performance.now() - started)} ms)`
 			);
 			const hotspots = await benchHotspots(db, app.origin);
 			for (const g of hotspots.giStar) {

@@ -7,7 +7,7 @@ import { seedDemoBoundariesIfEmpty } from '../../src/lib/server/boundaries/demo'
 import { seedDemoBuildingsIfEmpty } from '../../src/lib/server/buildings/demo';
 import { seedDemoCamerasIfEmpty } from '../../src/lib/server/cameras/demo';
 import { demoIncidentPeriod, seedDemoIncidentsIfEmpty } from '../../src/lib/server/incidents/demo';
-import { danishToday } from '../../src/lib/map/hotspot-state';
+import { danishToday } from '../../src/lib/dates';
 import { createDb } from '../../src/lib/server/db/connect';
 import { migrateToLatest } from '../../src/lib/server/db/migrations';
 import { seedDemoReferenceLayersIfEmpty } from '../../src/lib/server/rules/demo-layers';

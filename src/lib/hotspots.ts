@@ -1,5 +1,6 @@
 // Hotspot analysis parameters and Gi* conventions, shared by the server (SQL, API) and the map.
 import { z } from 'zod';
+import { isRealDate } from './dates';
 
 /** Hexagon sizes offered, in metres: the side length of ST_HexagonGrid's flat-topped hexagons. */
 export const CELL_SIZES = [100, 250, 500, 1000] as const;
@@ -63,13 +64,9 @@ export const studyAreaSchema = z.string().transform((value, ctx): StudyArea => {
 const isoDate = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-	.refine(
-		(s) =>
-			!Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-		{
-			message: 'is not a real date'
-		}
-	);
+	.refine(isRealDate, {
+		message: 'is not a real date'
+	});
 
 /** The query of one analysis; `categories` empty means every category. */
 export const hotspotQuerySchema = z

@@ -5,7 +5,8 @@
 import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
 import { sql } from 'kysely';
 import { createDb } from '../../src/lib/server/db/connect';
-import { danishToday, defaultPeriod, shiftMonths } from '../../src/lib/map/hotspot-state';
+import { danishToday } from '../../src/lib/dates';
+import { defaultPeriod, shiftMonths } from '../../src/lib/map/hotspot-state';
 import { USERS, ensureTestUsers, gotoHydrated, signInPage, signInRequest } from './support';
 
 const SOURCE = 'e2e hotspot fixture';

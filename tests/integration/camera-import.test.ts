@@ -18,6 +18,7 @@ import {
 } from '../../src/lib/server/cameras/import';
 import { createUser } from '../../src/lib/server/users/service';
 import { testDb } from './db';
+import { danishToday } from '../../src/lib/dates';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'cameras');
 const operator: AuditActor = { userId: null, label: 'cli:tester', clientAddress: null };
@@ -92,10 +93,6 @@ async function stored() {
 	return rows;
 }
 
-function copenhagenToday(): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
-}
-
 async function plannerOf(municipalityCode: number): Promise<SessionUser> {
 	const input = {
 		email: `planner.${municipalityCode}@test.dk`,
@@ -140,7 +137,7 @@ describe('camera import, CSV', () => {
 		});
 		// A dome without direction and field of view covers the full circle; yes is a yes.
 		expect(byName['Sundbyøster Plads']).toMatchObject({ hfov_deg: 360, signage: true, mask_parts: 1 });
-		expect(byName['Sundbyøster Plads'].proposed_on).toBe(copenhagenToday());
+		expect(byName['Sundbyøster Plads'].proposed_on).toBe(danishToday());
 		// The field of view from the lens: 2·atan(6.4 / (2·4.8)) = 67.38°.
 		expect(byName['Aalborg Banegård']).toMatchObject({ municipality_code: 851, kind: 'ptz', signage: false });
 		expect(byName['Aalborg Banegård'].hfov_deg).toBeCloseTo(67.38, 2);

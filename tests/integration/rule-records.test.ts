@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditActor } from '../../src/lib/server/audit/service';
 import { createCamera, setStatus } from '../../src/lib/server/cameras/service';
 import { newCameraSchema } from '../../src/lib/server/cameras/validation';
-import { copenhagenToday } from '../../src/lib/server/rules/evaluate';
+import { danishToday } from '../../src/lib/dates';
 import { ruleSetInForce } from '../../src/lib/server/rules/in-force';
 import { listCameraEvaluations, type RecordedRuleResult } from '../../src/lib/server/rules/records';
 import { seedShippedRuleSetsIfEmpty } from '../../src/lib/server/rules/seed';
@@ -67,7 +67,7 @@ const outcomes = (results: RecordedRuleResult[]) =>
 
 /** Publishes a new version of the set in force with the § 2 a distance changed; returns its id. */
 async function publishDistance(distanceM: number): Promise<number> {
-	const current = (await ruleSetInForce(testDb(), copenhagenToday()))!;
+	const current = (await ruleSetInForce(testDb(), danishToday()))!;
 	const draft = await createDraft(testDb(), ministry, current.versionId);
 	const doc = structuredClone(current.document);
 	const rule = doc.rules.find((r) => r.id === 'p2a-near-housing-area')!;
@@ -83,7 +83,7 @@ describe('recorded rule evaluations', () => {
 		await country();
 		await seedShippedRuleSetsIfEmpty(testDb(), geodata);
 		await feature('housing_area', 'Boligområdet', [-100, -100, 100, 100]);
-		const inForce = (await ruleSetInForce(testDb(), copenhagenToday()))!;
+		const inForce = (await ruleSetInForce(testDb(), danishToday()))!;
 		expect(inForce.slug).toBe('tv-overvaagning-2025-07');
 		const id = await propose('Torvet');
 		expect(await records(id)).toEqual([]);
@@ -94,7 +94,7 @@ describe('recorded rule evaluations', () => {
 		expect(approval).toMatchObject({
 			rule_set_version_id: inForce.versionId,
 			decision: 'approve',
-			as_of: copenhagenToday(),
+			as_of: danishToday(),
 			allowed: true
 		});
 		expect(approval.results.map((r) => r.ruleId)).toEqual(inForce.document.rules.map((r) => r.id));

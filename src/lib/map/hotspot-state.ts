@@ -17,11 +17,6 @@ export interface HotspotPageState {
 	survey: boolean;
 }
 
-/** Today's date in Denmark, YYYY-MM-DD. */
-export function danishToday(now = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(now);
-}
-
 /** A date `months` months later (earlier when negative), on the same day or the month's last. */
 export function shiftMonths(date: string, months: number): string {
 	const [y, m, d] = date.split('-').map(Number);

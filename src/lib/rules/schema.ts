@@ -7,6 +7,7 @@
 // Every object is strict: an unknown field is an error, because a misspelt parameter silently
 // ignored would change what a legal rule means.
 import { z } from 'zod';
+import { isRealDate } from '../dates';
 import { CAMERA_STATUSES, LEGAL_BASIS_VALUES, OWNER_TYPES, type OwnerType } from '../camera/register';
 import { levelTables } from '../camera/density-levels';
 import { CELL_SIZES, Z_CRITICAL } from '../hotspots';
@@ -45,13 +46,9 @@ const localized = (max: number) =>
 const isoDate = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'rules.error.date' satisfies MessageKey })
-	.refine(
-		(s) =>
-			!Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-		{
-			params: { key: 'rules.error.date' }
-		}
-	);
+	.refine(isRealDate, {
+		params: { key: 'rules.error.date' }
+	});
 
 /** A list whose entries must differ; an empty list is refused (leave the field out instead). */
 function uniqueList<T extends z.ZodType>(item: T, max = 50) {

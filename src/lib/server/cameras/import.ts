@@ -76,6 +76,7 @@ import { CAMERA_STATUSES } from '../../camera/register';
 import { translate, type MessageKey } from '../../i18n';
 import { CAMERA_FIELDS, isoDate, newCameraSchema, positionSchema, type NewCamera } from './validation';
 import { recomputeCameraViews } from './views';
+import { danishToday } from '../../dates';
 
 type Raw = Record<string, unknown>;
 
@@ -386,10 +387,6 @@ type Trx = Transaction<Database>;
 /** Today in Denmark, which is what a date stamp means to the people reading it. */
 const TODAY = sql<Date>`(now() AT TIME ZONE 'Europe/Copenhagen')::date`;
 
-function copenhagenToday(): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
-}
-
 /**
  * One statement for a batch: finds each row's municipality (ST_Intersects, the lowest code on a
  * shared border, as the register does), checks masks and ids, inserts the rows marked for
@@ -665,7 +662,7 @@ export async function importCameras(
 	const seenIds = new Map<string, number>();
 	const ids: string[] = [];
 	const municipalities = new Map<number, { name: string; cameras: number }>();
-	const today = copenhagenToday();
+	const today = danishToday();
 	const lifeCycle = lifeCycleSchema(today);
 	let crsLabel = 'EPSG:4326';
 

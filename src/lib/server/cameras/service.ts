@@ -7,7 +7,7 @@ import type { CameraStatus, Database } from '../db/schema';
 import type { Action } from '../auth/policy';
 import { recordAudit, type AuditActor } from '../audit/service';
 import { recomputeCameraViews } from './views';
-import { copenhagenToday } from '../rules/evaluate';
+import { danishToday } from '../../dates';
 import { prepareCameraEvaluation, recordCameraEvaluation } from '../rules/records';
 import { isCameraId, municipalityAt, pointSql, type CameraResource, type Place } from './queries';
 import { CameraInputError, type CameraFields, type CameraPosition, type NewCamera } from './validation';
@@ -347,7 +347,7 @@ export async function setStatus(
 			? await prepareCameraEvaluation(
 					db,
 					id,
-					options.date && /^\d{4}-\d{2}-\d{2}$/.test(options.date) ? options.date : copenhagenToday()
+					options.date && /^\d{4}-\d{2}-\d{2}$/.test(options.date) ? options.date : danishToday()
 				)
 			: null;
 	await db.transaction().execute(async (trx) => {

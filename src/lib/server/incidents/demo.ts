@@ -13,7 +13,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/connect';
 import type { Database } from '../db/schema';
-import { danishToday } from '../../map/hotspot-state';
+import { danishToday } from '../../dates';
 
 export const DEMO_INCIDENTS_SOURCE = 'Syntetiske demodata';
 export const DEMO_INCIDENT_MONTHS = 24;

@@ -20,14 +20,9 @@ import { translate, type Lang } from '../../i18n';
 import { explainResult } from '../../rules/explain';
 import { ruleSetErrors, type Rule } from '../../rules/schema';
 import type { CheckedRule, CheckResult } from '../../rules/check-result';
-import {
-	copenhagenToday,
-	evaluateRuleSet,
-	isAllowed,
-	type PlacementSubject,
-	type RuleResult
-} from './evaluate';
+import { evaluateRuleSet, isAllowed, type PlacementSubject, type RuleResult } from './evaluate';
 import { ruleSetInForce, ruleSetVersion, type RuleSetVersionRef } from './in-force';
+import { danishToday } from '../../dates';
 
 const finite = z.number().finite();
 const degrees = finite.min(LIMITS.panDeg.min).max(LIMITS.panDeg.max);
@@ -287,7 +282,7 @@ export async function checkPlacement(
 	}
 	const input = parsed.data;
 
-	const asOf = options.asOf ?? copenhagenToday();
+	const asOf = options.asOf ?? danishToday();
 	// Independent lookups at once (a drag sends one check every 250 ms): where, which rules, names.
 	const [place, ruleSet, names] = await Promise.all([
 		municipalityAt(db, { crs: 'EPSG:25832', x: input.x, y: input.y }),
@@ -336,7 +331,7 @@ export async function checkStoredCamera(
 	user: SessionUser | null,
 	camera: { id: string; municipalityCode: number; policeDistrict: number | null },
 	lang: Lang,
-	asOf = copenhagenToday()
+	asOf = danishToday()
 ): Promise<CheckResult> {
 	const ruleSet = await ruleSetInForce(db, asOf);
 	if (!ruleSet) return { ruleSet: null, asOf, allowed: null, results: [] };

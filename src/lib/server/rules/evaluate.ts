@@ -17,6 +17,7 @@ import { hotspotQuerySchema, Z_CRITICAL } from '../../hotspots';
 import { levelTables } from '../../camera/density-levels';
 import type { CameraGeometryInput } from '../../camera/types';
 import type { Rule, RuleOfKind, RuleSetDocument } from '../../rules/schema';
+import { danishToday } from '../../dates';
 
 export const OUTCOMES = ['pass', 'fail', 'warning', 'not_applicable'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -62,11 +63,6 @@ export interface RuleResult {
 }
 
 const PLACEMENT_ID = '00000000-0000-0000-0000-000000000000';
-
-/** Today in Europe/Copenhagen as YYYY-MM-DD. */
-export function copenhagenToday(): string {
-	return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(new Date());
-}
 
 /** The subject CTEs: `subject` (one row per camera) and `subject_band` (its density bands). */
 function subjectCtes(subjects: Subjects): RawBuilder<unknown> {
@@ -507,7 +503,7 @@ export async function ruleSetStatement(
 	subjects: Subjects,
 	options: EvaluationOptions = {}
 ): Promise<RawBuilder<RuleRow>> {
-	const asOf = options.asOf ?? copenhagenToday();
+	const asOf = options.asOf ?? danishToday();
 	const ctx: CompileContext = { asOf, hotspotRuns: await prepareHotspots(db, doc, asOf) };
 	const known = subjects.kind === 'placement' ? subjects.placement : null;
 	const selects = doc.rules.map((rule) => ruleSelect(rule, ctx, options.evidence ?? false, known));

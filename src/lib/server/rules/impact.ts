@@ -8,7 +8,8 @@ import type { Db } from '../db/connect';
 import type { AuditActor } from '../audit/service';
 import { recordAudit } from '../audit/service';
 import type { Rule, RuleSetDocument } from '../../rules/schema';
-import { copenhagenToday, ruleSetStatement } from './evaluate';
+import { danishToday } from '../../dates';
+import { ruleSetStatement } from './evaluate';
 
 export interface ImpactVersion {
 	id: number;
@@ -49,7 +50,7 @@ export async function runImpactAnalysis(
 	options: { asOf?: string } = {}
 ): Promise<ImpactSummary> {
 	const started = performance.now();
-	const asOf = options.asOf ?? copenhagenToday();
+	const asOf = options.asOf ?? danishToday();
 	const union = new Map<string, Rule>();
 	for (const rule of [...a.document.rules, ...b.document.rules])
 		union.set(ruleKey(rule), { ...rule, id: ruleKey(rule) });
